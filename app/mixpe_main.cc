@@ -1,0 +1,93 @@
+// mixpe: the command-line front door. `mixpe run` streams every layer of a trace through the
+// Verilated RTL array built from the hardware YAML, checks each output bit for bit and each cycle
+// count against the golden model, and prints a report.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+#include "compiler/layer_trace.h"
+#include "model/hardware_config.h"
+#include "model/input_error.h"
+#include "rtl_params.h"
+#include "sim/layer_report.h"
+#include "Vmixpe_array_main.h"
+
+namespace mixpe {
+namespace {
+
+// The RTL inside this binary was generated from one hardware YAML at build time; a run may name
+// another file, but it must describe the same hardware.
+void CheckConfigMatchesBuild(const HardwareConfig& config) {
+  const bool same = config.rows == rtl_params::kRows && config.cols == rtl_params::kCols &&
+                    config.weight_bits == rtl_params::kWeightBits &&
+                    config.activation_bits == rtl_params::kActBits &&
+                    config.accumulator_bits == rtl_params::kAccBits;
+  if (same) return;
+  std::ostringstream msg;
+  msg << config.source_file << ": describes a " << ShortDescription(config)
+      << " array, but this mixpe was built from " << rtl_params::kConfigFile << " ("
+      << rtl_params::kRows << "x" << rtl_params::kCols << " W" << rtl_params::kWeightBits << "A"
+      << rtl_params::kActBits << " acc" << rtl_params::kAccBits
+      << "); rebuild for it with: make run CONFIG=" << config.source_file;
+  throw InputError(msg.str());
+}
+
+int Run(const std::string& config_path, const std::string& trace_path,
+        const std::vector<std::string>& only_layers) {
+  const HardwareConfig config = LoadHardwareConfig(config_path);
+  CheckConfigMatchesBuild(config);
+  const LayerTrace trace = LoadLayerTrace(trace_path);
+  std::vector<GemmLayer> layers;
+  for (const std::string& name : only_layers) {
+    bool found = false;
+    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
+    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
+  }
+  // Schedules are validated for every layer before any simulation starts.
+  for (const GemmLayer& layer : trace.layers) {
+    TileGemm(config, layer.name, layer.m, layer.k, layer.n);
+  }
+
+  std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
+            << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
+            << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
+  VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
+  std::vector<LayerReport> reports;
+  for (size_t i = 0; i < trace.layers.size(); ++i) {
+    const GemmLayer& layer = trace.layers[i];
+    if (!only_layers.empty() &&
+        std::find(only_layers.begin(), only_layers.end(), layer.name) == only_layers.end()) {
+      continue;
+    }
+    reports.push_back(RunLayer(array, config, layer, trace.seed + i));
+  }
+  PrintReport(std::cout, config, reports);
+  for (const LayerReport& r : reports) {
+    if (!r.pass()) return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace mixpe
+
+int main(int argc, char** argv) {
+  CLI::App app{"mixpe: cycle-accurate simulation and verification of mixed-precision PE arrays"};
+  app.require_subcommand(1);
+  std::string config_path = MIXPE_DEFAULT_CONFIG;
+  std::string trace_path = MIXPE_DEFAULT_TRACE;
+  std::vector<std::string> only_layers;
+  CLI::App* run = app.add_subcommand(
+      "run", "Run a layer trace through the RTL array and check it against the golden model");
+  run->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
+  run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
+  run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return mixpe::Run(config_path, trace_path, only_layers);
+  } catch (const mixpe::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+}

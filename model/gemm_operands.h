@@ -1,0 +1,40 @@
+// GemmOperands: the integer inputs of one GEMM, Y[M][N] = A[M][K] * W[K][N], as the golden model,
+// the simulator and the tests exchange them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace mixpe {
+
+struct GemmOperands {
+  int64_t m = 0;
+  int64_t k = 0;
+  int64_t n = 0;
+  int activation_bits = 8;
+  int weight_bits = 4;
+  std::vector<int8_t> activations;  // M x K, row-major, signed values
+  std::vector<int8_t> weights;      // K x N, row-major, signed values in the weight range
+
+  int8_t Activation(int64_t row, int64_t kk) const { return activations[row * k + kk]; }
+  int8_t Weight(int64_t kk, int64_t col) const { return weights[kk * n + col]; }
+};
+
+// Uniformly random activations over the whole signed activation range and weights over the whole
+// two's-complement weight range, from `seed` (std::mt19937_64, so the same seed gives the same
+// operands on every platform).
+GemmOperands RandomGemmOperands(int64_t m, int64_t k, int64_t n, int activation_bits,
+                                int weight_bits, uint64_t seed);
+
+// The code the hardware sees for a signed value: its low `bits` bits (two's complement).
+inline uint32_t TwosComplementCode(int value, int bits) {
+  return static_cast<uint32_t>(value) & ((1u << bits) - 1u);
+}
+
+// The signed value of a `bits`-wide two's-complement code.
+inline int TwosComplementValue(uint32_t code, int bits) {
+  const int v = static_cast<int>(code & ((1u << bits) - 1u));
+  return v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
+}
+
+}  // namespace mixpe

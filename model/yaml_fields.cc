@@ -1,0 +1,155 @@
+// Typed, validated reads of YAML fields; see yaml_fields.h.
+#include "model/yaml_fields.h"
+
+#include <cmath>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "model/input_error.h"
+
+namespace mixpe {
+namespace {
+
+std::string Describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "an empty value";
+  return "'" + node.Scalar() + "'";
+}
+
+std::string JoinQuoted(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += "'" + items[i] + "'";
+  }
+  return out;
+}
+
+}  // namespace
+
+YamlMap YamlMap::LoadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  YAML::Node root;
+  try {
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    std::ostringstream msg;
+    msg << path << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
+        << ": malformed YAML: " << e.msg;
+    throw InputError(msg.str());
+  }
+  if (!root.IsMap()) throw InputError(path + ": expected a YAML mapping at the top level");
+  return YamlMap(root, path, "");
+}
+
+YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_prefix)
+    : node_(std::move(node)), file_(std::move(file)), key_prefix_(std::move(key_prefix)) {}
+
+std::string YamlMap::KeyPath(const std::string& key) const {
+  return key_prefix_.empty() ? key : key_prefix_ + "." + key;
+}
+
+void YamlMap::Fail(const std::string& key, const std::string& message) const {
+  throw InputError(file_ + ": " + KeyPath(key) + ": " + message);
+}
+
+bool YamlMap::Has(const std::string& key) const { return static_cast<bool>(node_[key]); }
+
+YAML::Node YamlMap::Required(const std::string& key) const {
+  YAML::Node value = node_[key];
+  if (!value) Fail(key, "missing required key");
+  return value;
+}
+
+int64_t YamlMap::Int(const std::string& key, int64_t lo, int64_t hi) const {
+  YAML::Node value = Required(key);
+  const std::string range = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  static const std::regex kInteger("[-+]?[0-9]+");
+  if (!value.IsScalar() || !std::regex_match(value.Scalar(), kInteger)) {
+    Fail(key, "expected " + range + ", got " + Describe(value));
+  }
+  int64_t parsed = 0;
+  try {
+    parsed = std::stoll(value.Scalar());
+  } catch (const std::out_of_range&) {
+    Fail(key, "expected " + range + ", got " + Describe(value));
+  }
+  if (parsed < lo || parsed > hi) Fail(key, "expected " + range + ", got " + value.Scalar());
+  return parsed;
+}
+
+double YamlMap::Number(const std::string& key, double lo, double hi) const {
+  YAML::Node value = Required(key);
+  std::ostringstream range;
+  range << "a number in [" << lo << ", " << hi << "]";
+  double parsed = 0;
+  size_t used = 0;
+  bool ok = value.IsScalar() && !value.Scalar().empty();
+  if (ok) {
+    try {
+      parsed = std::stod(value.Scalar(), &used);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || used != value.Scalar().size() || !std::isfinite(parsed)) {
+    Fail(key, "expected " + range.str() + ", got " + Describe(value));
+  }
+  if (parsed < lo || parsed > hi) Fail(key, "expected " + range.str() + ", got " + value.Scalar());
+  return parsed;
+}
+
+std::string YamlMap::String(const std::string& key) const {
+  YAML::Node value = Required(key);
+  if (!value.IsScalar() || value.Scalar().empty()) {
+    Fail(key, "expected a non-empty string, got " + Describe(value));
+  }
+  return value.Scalar();
+}
+
+std::string YamlMap::Choice(const std::string& key, const std::vector<std::string>& allowed) const {
+  YAML::Node value = Required(key);
+  if (value.IsScalar()) {
+    for (const std::string& option : allowed) {
+      if (value.Scalar() == option) return option;
+    }
+  }
+  Fail(key, "expected " + JoinQuoted(allowed) + ", got " + Describe(value));
+}
+
+YamlMap YamlMap::Map(const std::string& key) const {
+  YAML::Node value = Required(key);
+  if (!value.IsMap()) Fail(key, "expected a mapping, got " + Describe(value));
+  return YamlMap(value, file_, KeyPath(key));
+}
+
+std::vector<YamlMap> YamlMap::MapList(const std::string& key) const {
+  YAML::Node value = Required(key);
+  if (!value.IsSequence() || value.size() == 0) {
+    Fail(key, "expected a non-empty list, got " + Describe(value));
+  }
+  std::vector<YamlMap> items;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const std::string item_key = KeyPath(key) + "[" + std::to_string(i) + "]";
+    if (!value[i].IsMap()) {
+      throw InputError(file_ + ": " + item_key + ": expected a mapping, got " + Describe(value[i]));
+    }
+    items.emplace_back(value[i], file_, item_key);
+  }
+  return items;
+}
+
+void YamlMap::RejectUnknownKeys(const std::set<std::string>& known) const {
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.as<std::string>();
+    if (known.count(key) == 0) {
+      std::vector<std::string> names(known.begin(), known.end());
+      Fail(key, "unknown key (expected one of " + JoinQuoted(names) + ")");
+    }
+  }
+}
+
+}  // namespace mixpe

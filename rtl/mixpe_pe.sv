@@ -1,0 +1,196 @@
+// Processing element of the MixPE output-stationary array.
+//
+// Each cycle in which both an activation and a weight arrive, the PE multiplies the signed
+// activation by the two's-complement weight code with shifts and adds (no multiplier) and adds
+// the product to its accumulator. The activation (with its first/last flags) moves on to the right
+// neighbour and the weight to the neighbour below, one register each. On the last element of a
+// reduction the finished sum is handed to the drain chain, which moves results one row up per
+// cycle toward the array's north edge while the accumulator starts on the next output.
+//
+// The product of an ActBits activation a and a WeightBits code w = -w[W-1]*2^(W-1) + sum w[i]*2^i:
+//   a*w = sum_{i<W-1} (a & {w[i]}) << i  -  (a & {w[W-1]}) << (W-1)
+// formed in ActBits+WeightBits bits, which holds every product exactly.
+module mixpe_pe #(
+  parameter int unsigned ActBits    = 8,   // signed activation width
+  parameter int unsigned WeightBits = 4,   // two's-complement weight width: 2, 3, 4 or 8
+  parameter int unsigned AccBits    = 32   // signed accumulator and result width
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+
+  // Activation stream, from the west neighbour (or the array edge) and on to the east.
+  input  logic                  act_valid_i,  // act_i and the flags carry an element this cycle
+  input  logic                  act_first_i,  // first element of a reduction: restart the sum
+  input  logic                  act_last_i,   // last element: hand the finished sum to the drain
+  input  logic [ActBits-1:0]    act_i,        // signed activation
+  output logic                  act_valid_o,
+  output logic                  act_first_o,
+  output logic                  act_last_o,
+  output logic [ActBits-1:0]    act_o,
+
+  // Weight stream, from the north neighbour (or the array edge) and on to the south.
+  input  logic                  wgt_valid_i,  // wgt_i carries a weight code this cycle
+  input  logic [WeightBits-1:0] wgt_i,        // two's-complement weight code
+  output logic                  wgt_valid_o,
+  output logic [WeightBits-1:0] wgt_o,
+
+  // Drain chain: finished sums move north one PE per cycle.
+  input  logic                  drain_valid_i,  // from the south neighbour
+  input  logic [AccBits-1:0]    drain_data_i,
+  output logic                  drain_valid_o,  // to the north neighbour (or the array edge)
+  output logic [AccBits-1:0]    drain_data_o
+);
+
+  localparam int unsigned ProdBits = ActBits + WeightBits;
+
+  // Elaboration-time parameter checks.
+  if (!(WeightBits inside {2, 3, 4, 8})) begin : g_bad_weight_bits
+    $error("mixpe_pe: WeightBits must be 2, 3, 4 or 8");
+  end
+  if (ActBits < 2 || ActBits > 16) begin : g_bad_act_bits
+    $error("mixpe_pe: ActBits must be in [2, 16]");
+  end
+  if (AccBits < ProdBits || AccBits > 64) begin : g_bad_acc_bits
+    $error("mixpe_pe: AccBits must be in [ActBits + WeightBits, 64]");
+  end
+
+  ////////////////////////////////
+  // Shift-and-add product      //
+  ////////////////////////////////
+
+  logic [ProdBits-1:0] act_ext;  // activation sign-extended to the product width
+  logic [ProdBits-1:0] product;  // act_i * wgt_i, two's complement
+
+  always_comb begin
+    act_ext = {{WeightBits{act_i[ActBits-1]}}, act_i};
+    product = '0;
+    for (int unsigned i = 0; i < WeightBits; i++) begin
+      if (i == WeightBits - 1) begin
+        product = product - ((act_ext & {ProdBits{wgt_i[i]}}) << i);
+      end else begin
+        product = product + ((act_ext & {ProdBits{wgt_i[i]}}) << i);
+      end
+    end
+  end
+
+  ////////////////////////////////
+  // Accumulator                //
+  ////////////////////////////////
+
+  logic               mac_en;    // an activation and a weight meet here this cycle
+  logic               capture;   // this MAC finishes a reduction
+  logic [AccBits-1:0] acc_base;  // the running sum the product is added to
+  logic [AccBits:0]   acc_wide;  // one extra bit to detect overflow
+  logic [AccBits-1:0] acc_d, acc_q;
+
+  assign mac_en  = act_valid_i & wgt_valid_i;
+  assign capture = mac_en & act_last_i;
+
+  always_comb begin
+    acc_base = act_first_i ? '0 : acc_q;
+    acc_wide = {acc_base[AccBits-1], acc_base}
+             + {{(AccBits + 1 - ProdBits){product[ProdBits-1]}}, product};
+    acc_d    = mac_en ? acc_wide[AccBits-1:0] : acc_q;
+  end
+
+  always_ff @(posedge clk_i) begin
+    acc_q <= acc_d;
+  end
+
+  ////////////////////////////////
+  // Systolic forwarding        //
+  ////////////////////////////////
+
+  logic                  act_valid_q, act_first_q, act_last_q, wgt_valid_q;
+  logic [ActBits-1:0]    act_q;
+  logic [WeightBits-1:0] wgt_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      act_valid_q <= 1'b0;
+      wgt_valid_q <= 1'b0;
+    end else begin
+      act_valid_q <= act_valid_i;
+      wgt_valid_q <= wgt_valid_i;
+    end
+  end
+
+  // Data and flags need no reset: they are only read when the matching valid is set.
+  always_ff @(posedge clk_i) begin
+    act_first_q <= act_first_i;
+    act_last_q  <= act_last_i;
+    act_q       <= act_i;
+    wgt_q       <= wgt_i;
+  end
+
+  assign act_valid_o = act_valid_q;
+  assign act_first_o = act_first_q;
+  assign act_last_o  = act_last_q;
+  assign act_o       = act_q;
+  assign wgt_valid_o = wgt_valid_q;
+  assign wgt_o       = wgt_q;
+
+  ////////////////////////////////
+  // Drain chain                //
+  ////////////////////////////////
+
+  logic               drain_valid_d, drain_valid_q;
+  logic [AccBits-1:0] drain_data_d, drain_data_q;
+
+  always_comb begin
+    drain_valid_d = capture | drain_valid_i;
+    drain_data_d  = capture ? acc_d : drain_data_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      drain_valid_q <= 1'b0;
+    end else begin
+      drain_valid_q <= drain_valid_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    drain_data_q <= drain_data_d;
+  end
+
+  assign drain_valid_o = drain_valid_q;
+  assign drain_data_o  = drain_data_q;
+
+  ////////////////////////////////
+  // Assertions                 //
+  ////////////////////////////////
+
+  // Tracks whether a reduction is open (a first element seen, its last not yet).
+  logic in_reduction_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      in_reduction_q <= 1'b0;
+    end else if (mac_en) begin
+      in_reduction_q <= !act_last_i;
+    end
+  end
+
+  // The assertions are disabled during reset; Verilator counts that as a synchronous use of the
+  // asynchronous reset, which is intended here and only here.
+  /* verilator lint_off SYNCASYNCNET */
+
+  // A reduction must start with a first element and must not start while another is open.
+  assert property (@(posedge clk_i) disable iff (!rst_ni)
+                   mac_en |-> (act_first_i != in_reduction_q))
+    else $error("mixpe_pe: first flag out of order (reduction %s)",
+                in_reduction_q ? "already open" : "not started");
+
+  // A result captured while the PE below hands one up would be lost: the schedule must space
+  // tiles so that the drain has moved on (see docs/cycle-model.md).
+  assert property (@(posedge clk_i) disable iff (!rst_ni) !(capture && drain_valid_i))
+    else $error("mixpe_pe: drain collision, a result would be overwritten");
+
+  // The accumulator is sized by the hardware config so that no legal reduction overflows.
+  assert property (@(posedge clk_i) disable iff (!rst_ni)
+                   mac_en |-> (acc_wide[AccBits] == acc_wide[AccBits-1]))
+    else $error("mixpe_pe: accumulator overflow");
+
+  /* verilator lint_on SYNCASYNCNET */
+
+endmodule

@@ -1,0 +1,2 @@
+rtl/mixpe_pe.sv
+rtl/mixpe_array.sv

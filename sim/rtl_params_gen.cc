@@ -1,0 +1,69 @@
+// mixpe_rtl_params: turns a hardware YAML into the two files the RTL build needs, so the YAML stays
+// the single source of truth:
+//   <out>/params.vc      Verilator -G overrides for the top module's parameters
+//   <out>/rtl_params.h   the same values for the C++ harness, which checks them against the config
+//                        it is asked to simulate
+// Usage: mixpe_rtl_params <config.yaml> <top-module> <out-dir>
+// where <top-module> is mixpe_array (the whole array) or mixpe_pe (one PE, for its own tests).
+#include <fstream>
+#include <iostream>
+
+#include "model/hardware_config.h"
+#include "model/input_error.h"
+
+namespace {
+
+void WriteOrDie(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) {
+    std::cerr << "mixpe_rtl_params: cannot write " << path << "\n";
+    std::exit(1);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: mixpe_rtl_params <config.yaml> <top-module> <out-dir>\n";
+    return 2;
+  }
+  const std::string top = argv[2];
+  if (top != "mixpe_array" && top != "mixpe_pe") {
+    std::cerr << "mixpe_rtl_params: unknown top module '" << top
+              << "' (expected mixpe_array or mixpe_pe)\n";
+    return 2;
+  }
+  mixpe::HardwareConfig config;
+  try {
+    config = mixpe::LoadHardwareConfig(argv[1]);
+  } catch (const mixpe::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+  const std::string out_dir = argv[3];
+  const std::string rows = std::to_string(config.rows);
+  const std::string cols = std::to_string(config.cols);
+  const std::string act = std::to_string(config.activation_bits);
+  const std::string wgt = std::to_string(config.weight_bits);
+  const std::string acc = std::to_string(config.accumulator_bits);
+
+  WriteOrDie(out_dir + "/params.vc",
+             "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n" +
+             (top == "mixpe_array" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
+                 "-GActBits=" + act +
+                 "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc + "\n");
+  WriteOrDie(out_dir + "/rtl_params.h",
+             "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n"
+             "#pragma once\n"
+             "namespace mixpe::rtl_params {\n"
+             "inline constexpr const char* kConfigFile = \"" + config.source_file + "\";\n"
+             "inline constexpr int kRows = " + rows + ";\n"
+             "inline constexpr int kCols = " + cols + ";\n"
+             "inline constexpr int kActBits = " + act + ";\n"
+             "inline constexpr int kWeightBits = " + wgt + ";\n"
+             "inline constexpr int kAccBits = " + acc + ";\n"
+             "}  // namespace mixpe::rtl_params\n");
+  return 0;
+}
