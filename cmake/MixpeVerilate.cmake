@@ -19,7 +19,8 @@ file(STRINGS ${PROJECT_SOURCE_DIR}/rtl/rtl.f MIXPE_RTL_SOURCES REGEX "^[^/#].*\\
 list(TRANSFORM MIXPE_RTL_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/rtl/rtl.f)
 
-set(MIXPE_VERILATOR_FLAGS --cc --assert -Wall --x-assign fast --x-initial fast)
+# --inline-mult -1 flattens the PEs into the array: 2.5x faster simulation of a 16x16 array.
+set(MIXPE_VERILATOR_FLAGS --cc --assert -Wall --x-assign fast --x-initial fast --inline-mult -1)
 
 add_library(verilated_runtime STATIC
   ${VERILATOR_ROOT}/include/verilated.cpp

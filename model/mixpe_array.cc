@@ -46,16 +46,16 @@ GemmCycleEstimate MixpeArray::Cycles(int64_t m, int64_t k, int64_t n) const {
   est.tiles = m_tiles * n_tiles;
   est.tile_interval = TileInterval(k);
   // Tile t = i * n_tiles + j starts at t * II and uses mt rows and nt columns. Its last output is
-  // the one of row mt-1 in column nt-1: the last element reaches that PE at start + K-1 + (mt-1) +
-  // (nt-1), is captured at the end of that cycle, and climbs mt-1 rows at one row per cycle while
-  // the capture wavefront moves down, so it appears at the north edge in cycle
-  // start + K + 2(mt-1) + (nt-1). The GEMM ends with the latest such cycle (+1 to count cycles).
+  // the one of row mt-1 in column nt-1: the last element passes the edge register (1 cycle) and
+  // reaches that PE in cycle start + 1 + (K-1) + (mt-1) + (nt-1), is captured at the end of that
+  // cycle, then climbs mt-1 rows at one row per cycle, so it appears at the north edge in cycle
+  // start + 1 + K + 2(mt-1) + (nt-1). The GEMM ends with the latest such cycle (+1 to count it).
   for (int64_t i = 0; i < m_tiles; ++i) {
     const int64_t mt = std::min(rows, m - i * rows);
     for (int64_t j = 0; j < n_tiles; ++j) {
       const int64_t nt = std::min(cols, n - j * cols);
       const int64_t start = (i * n_tiles + j) * est.tile_interval;
-      est.cycles = std::max(est.cycles, start + k + 2 * (mt - 1) + (nt - 1) + 1);
+      est.cycles = std::max(est.cycles, start + 1 + k + 2 * (mt - 1) + (nt - 1) + 1);
     }
   }
   est.utilization = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) /

@@ -5,6 +5,7 @@
 //   flags. Row r must be driven one cycle after row r-1 for the same k (skewed injection).
 // - North edge, one stream per column c: weight code w[k][n], column c one cycle after column c-1.
 //   The PE at (r, c) then sees a[.][k] and w[k][.] in the same cycle.
+// - Every input passes one edge register before it reaches a PE (one cycle of latency).
 // - North edge, one result stream per column: out_valid_o[c] marks a finished output in
 //   out_data_o[c]. Results of one tile leave column c in row order, one every two cycles. There is
 //   no back-pressure: the sink takes every valid result in the cycle it appears.
@@ -50,16 +51,34 @@ module mixpe_array #(
   logic                  drain_valid [Rows+1][Cols];
   logic [AccBits-1:0]    drain_data  [Rows+1][Cols];
 
+  // Edge registers: every input is flopped once before it reaches a PE, so no PE logic depends
+  // combinationally on the array's ports (shorter input paths, and cheaper to simulate).
   for (genvar r = 0; r < Rows; r++) begin : g_west_edge
-    assign act_valid[r][0] = act_valid_i[r];
-    assign act_first[r][0] = act_first_i[r];
-    assign act_last[r][0]  = act_last_i[r];
-    assign act[r][0]       = act_i[r];
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        act_valid[r][0] <= 1'b0;
+      end else begin
+        act_valid[r][0] <= act_valid_i[r];
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      act_first[r][0] <= act_first_i[r];
+      act_last[r][0]  <= act_last_i[r];
+      act[r][0]       <= act_i[r];
+    end
   end
 
   for (genvar c = 0; c < Cols; c++) begin : g_north_edge
-    assign wgt_valid[0][c]      = wgt_valid_i[c];
-    assign wgt[0][c]            = wgt_i[c];
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        wgt_valid[0][c] <= 1'b0;
+      end else begin
+        wgt_valid[0][c] <= wgt_valid_i[c];
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      wgt[0][c] <= wgt_i[c];
+    end
     assign drain_valid[Rows][c] = 1'b0;
     assign drain_data[Rows][c]  = '0;
     assign out_valid_o[c]       = drain_valid[0][c];
