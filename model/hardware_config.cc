@@ -33,12 +33,17 @@ HardwareConfig LoadHardwareConfig(const std::string& path) {
 
   const YamlMap pe = root.Map("pe");
   pe.RejectUnknownKeys({"weight_bits", "activation_bits", "accumulator_bits", "max_k"});
-  config.weight_bits = static_cast<int>(pe.Int("weight_bits", 2, 8));
+  // Read wide, so that any unsupported width gets the message listing the supported ones.
+  config.weight_bits = static_cast<int>(pe.Int("weight_bits", 0, 64));
   if (config.weight_bits != 2 && config.weight_bits != 3 && config.weight_bits != 4 &&
       config.weight_bits != 8) {
     pe.Fail("weight_bits", "expected 2, 3, 4 or 8, got " + std::to_string(config.weight_bits));
   }
-  config.activation_bits = static_cast<int>(pe.Int("activation_bits", 8, 8));
+  config.activation_bits = static_cast<int>(pe.Int("activation_bits", 0, 64));
+  if (config.activation_bits != 8) {
+    pe.Fail("activation_bits",
+            "expected 8 (signed INT8 activations), got " + std::to_string(config.activation_bits));
+  }
   config.max_k = pe.Int("max_k", 1, int64_t{1} << 24);
   config.accumulator_bits = static_cast<int>(pe.Int("accumulator_bits", 2, 64));
   const int needed =

@@ -2,6 +2,7 @@
 #include "model/yaml_fields.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -12,11 +13,14 @@ namespace mixpe {
 namespace {
 
 std::string Describe(const YAML::Node& node) {
-  if (node.IsMap()) return "a mapping";
-  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return node.size() == 0 ? "an empty mapping" : "a mapping";
+  if (node.IsSequence()) return node.size() == 0 ? "an empty list" : "a list";
   if (node.IsNull()) return "an empty value";
   return "'" + node.Scalar() + "'";
 }
+
+// yaml-cpp tags a quoted scalar "!" and a plain one "?": "16" is a string, 16 a number.
+bool IsQuoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
 std::string JoinQuoted(const std::vector<std::string>& items) {
   std::string out;
@@ -30,6 +34,8 @@ std::string JoinQuoted(const std::vector<std::string>& items) {
 }  // namespace
 
 YamlMap YamlMap::LoadFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open file");
   YAML::Node root;
@@ -40,6 +46,8 @@ YamlMap YamlMap::LoadFile(const std::string& path) {
     msg << path << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
         << ": malformed YAML: " << e.msg;
     throw InputError(msg.str());
+  } catch (const std::exception& e) {
+    throw InputError(path + ": cannot read file: " + e.what());
   }
   if (!root.IsMap()) throw InputError(path + ": expected a YAML mapping at the top level");
   return YamlMap(root, path, "");
@@ -68,7 +76,7 @@ int64_t YamlMap::Int(const std::string& key, int64_t lo, int64_t hi) const {
   YAML::Node value = Required(key);
   const std::string range = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   static const std::regex kInteger("[-+]?[0-9]+");
-  if (!value.IsScalar() || !std::regex_match(value.Scalar(), kInteger)) {
+  if (!value.IsScalar() || IsQuoted(value) || !std::regex_match(value.Scalar(), kInteger)) {
     Fail(key, "expected " + range + ", got " + Describe(value));
   }
   int64_t parsed = 0;
@@ -85,9 +93,11 @@ double YamlMap::Number(const std::string& key, double lo, double hi) const {
   YAML::Node value = Required(key);
   std::ostringstream range;
   range << "a number in [" << lo << ", " << hi << "]";
+  // Plain decimal notation only: std::stod would also take hex ("0x1F4") and "inf".
+  static const std::regex kDecimal("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
   double parsed = 0;
   size_t used = 0;
-  bool ok = value.IsScalar() && !value.Scalar().empty();
+  bool ok = value.IsScalar() && !IsQuoted(value) && std::regex_match(value.Scalar(), kDecimal);
   if (ok) {
     try {
       parsed = std::stod(value.Scalar(), &used);
@@ -143,8 +153,15 @@ std::vector<YamlMap> YamlMap::MapList(const std::string& key) const {
 }
 
 void YamlMap::RejectUnknownKeys(const std::set<std::string>& known) const {
+  std::set<std::string> seen;
   for (const auto& entry : node_) {
-    const std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) {
+      throw InputError(file_ + ": " + (key_prefix_.empty() ? "top level" : key_prefix_) +
+                       ": expected plain keys, got " + Describe(entry.first) + " as a key");
+    }
+    const std::string key = entry.first.Scalar();
+    // yaml-cpp keeps both entries of a repeated key and reads the first: reject it instead.
+    if (!seen.insert(key).second) Fail(key, "duplicate key");
     if (known.count(key) == 0) {
       std::vector<std::string> names(known.begin(), known.end());
       Fail(key, "unknown key (expected one of " + JoinQuoted(names) + ")");
