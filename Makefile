@@ -30,7 +30,6 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target mixpe
 	bash bench/sim_speed.sh $(BUILD_DIR)
 
 lint:

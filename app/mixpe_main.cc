@@ -3,6 +3,7 @@
 // count against the golden model, and prints a report.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -54,6 +55,7 @@ int Run(const std::string& config_path, const std::string& trace_path,
             << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
   VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
   std::vector<LayerReport> reports;
+  PrintReportHeader(std::cout);
   for (size_t i = 0; i < trace.layers.size(); ++i) {
     const GemmLayer& layer = trace.layers[i];
     if (!only_layers.empty() &&
@@ -61,8 +63,9 @@ int Run(const std::string& config_path, const std::string& trace_path,
       continue;
     }
     reports.push_back(RunLayer(array, config, layer, trace.seed + i));
+    PrintLayerLine(std::cout, config, reports.back());
   }
-  PrintReport(std::cout, config, reports);
+  PrintReportTotal(std::cout, config, reports);
   for (const LayerReport& r : reports) {
     if (!r.pass()) return 1;
   }

@@ -40,51 +40,70 @@ LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer,
   return report;
 }
 
-void PrintReport(std::ostream& out, const HardwareConfig& config,
-                 const std::vector<LayerReport>& reports) {
+namespace {
+
+constexpr char kRowFormat[] = "%-12s %6s %6s %6s %7s %12s %12s %6s %10s  %-9s %s\n";
+
+std::string Int(int64_t v) { return std::to_string(v); }
+
+std::string Fixed(double v, const char* format) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void PrintRow(std::ostream& out, const std::vector<std::string>& cells) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-12s %6s %6s %6s %7s %12s %12s %6s %10s  %-9s %s\n", "layer",
-                "M", "K", "N", "tiles", "cycles", "model", "util", "time_us", "bit-exact",
-                "cycles=model");
+  std::snprintf(line, sizeof line, kRowFormat, cells[0].c_str(), cells[1].c_str(),
+                cells[2].c_str(), cells[3].c_str(), cells[4].c_str(), cells[5].c_str(),
+                cells[6].c_str(), cells[7].c_str(), cells[8].c_str(), cells[9].c_str(),
+                cells[10].c_str());
   out << line;
-  int64_t total_cycles = 0;
-  int64_t total_model = 0;
-  double total_macs = 0;
+}
+
+}  // namespace
+
+void PrintReportHeader(std::ostream& out) {
+  PrintRow(out, {"layer", "M", "K", "N", "tiles", "cycles", "model", "util", "time_us",
+                 "bit-exact", "cycles=model"});
+  out.flush();
+}
+
+void PrintLayerLine(std::ostream& out, const HardwareConfig& config, const LayerReport& r) {
+  PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), Int(r.tiles),
+                 Int(r.cycles), Int(r.model_cycles), Fixed(100.0 * r.utilization, "%.1f%%"),
+                 Fixed(static_cast<double>(r.cycles) / config.frequency_mhz, "%.1f"),
+                 r.outputs_match() ? "PASS" : "FAIL", r.cycles_match() ? "yes" : "NO"});
+  if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
+  if (!r.cycles_match()) {
+    out << "    cycles differ from the golden model by " << (r.cycles - r.model_cycles) << "\n";
+  }
+  out.flush();
+}
+
+void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
+                      const std::vector<LayerReport>& reports) {
+  int64_t cycles = 0;
+  int64_t model_cycles = 0;
+  double macs = 0;
   double wall = 0;
-  int failures = 0;
+  bool all_pass = true;
   for (const LayerReport& r : reports) {
-    const double time_us = static_cast<double>(r.cycles) / config.frequency_mhz;
-    std::snprintf(line, sizeof line, "%-12s %6lld %6lld %6lld %7lld %12lld %12lld %5.1f%% %10.1f  %-9s %s\n",
-                  r.layer.name.c_str(), static_cast<long long>(r.layer.m),
-                  static_cast<long long>(r.layer.k), static_cast<long long>(r.layer.n),
-                  static_cast<long long>(r.tiles), static_cast<long long>(r.cycles),
-                  static_cast<long long>(r.model_cycles), 100.0 * r.utilization, time_us,
-                  r.outputs_match() ? "PASS" : "FAIL", r.cycles_match() ? "yes" : "NO");
-    out << line;
-    if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
-    if (!r.cycles_match()) {
-      out << "    cycles differ from the golden model by " << (r.cycles - r.model_cycles) << "\n";
-    }
-    failures += r.pass() ? 0 : 1;
-    total_cycles += r.cycles;
-    total_model += r.model_cycles;
-    total_macs += static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
+    cycles += r.cycles;
+    model_cycles += r.model_cycles;
+    macs += static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
     wall += r.wall_seconds;
+    all_pass &= r.pass();
   }
   const double util =
-      total_cycles > 0 ? total_macs / (static_cast<double>(config.rows) * config.cols * total_cycles)
-                       : 0.0;
-  std::snprintf(line, sizeof line, "%-12s %6s %6s %6s %7s %12lld %12lld %5.1f%% %10.1f  %s\n",
-                "total", "", "", "", "", static_cast<long long>(total_cycles),
-                static_cast<long long>(total_model), 100.0 * util,
-                static_cast<double>(total_cycles) / config.frequency_mhz,
-                failures == 0 ? "PASS" : "FAIL");
-  out << line;
-  std::snprintf(line, sizeof line,
-                "simulated %lld cycles in %.1f s of RTL simulation (%.0f cycles/s)\n",
-                static_cast<long long>(total_cycles), wall,
-                wall > 0 ? static_cast<double>(total_cycles) / wall : 0.0);
-  out << line;
+      cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
+  PrintRow(out, {"total", "", "", "", "", Int(cycles), Int(model_cycles),
+                 Fixed(100.0 * util, "%.1f%%"),
+                 Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
+                 all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
+  out << "simulated " << cycles << " cycles in " << Fixed(wall, "%.1f")
+      << " s of RTL simulation (" << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f")
+      << " cycles/s)\n";
 }
 
 }  // namespace mixpe

@@ -42,9 +42,11 @@ template <class VArray>
 LayerReport RunLayer(VerilatedArray<VArray>& array, const HardwareConfig& config,
                      const GemmLayer& layer, uint64_t seed);
 
-// The human-readable report: one line per layer and a total.
-void PrintReport(std::ostream& out, const HardwareConfig& config,
-                 const std::vector<LayerReport>& reports);
+// The human-readable report: a header, one line per layer as it finishes, and a total.
+void PrintReportHeader(std::ostream& out);
+void PrintLayerLine(std::ostream& out, const HardwareConfig& config, const LayerReport& report);
+void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
+                      const std::vector<LayerReport>& reports);
 
 }  // namespace mixpe
 

@@ -100,6 +100,11 @@ TEST(MixpeArrayModel, PartialTilesFinishEarly) {
   EXPECT_EQ(MixpeArray(ArrayConfig(4, 4)).Cycles(3, 5, 2).cycles, 12);
 }
 
+TEST(MixpeArrayModel, TimingExampleOfTheInterfaceDoc) {
+  // docs/array-interface.md: 2x2 array, K = 3, y11 visible in cycle 7, so 8 cycles.
+  EXPECT_EQ(MixpeArray(ArrayConfig(2, 2)).Cycles(2, 3, 2).cycles, 8);
+}
+
 TEST(MixpeArrayModel, AnEarlierWideTileCanEndLast) {
   // 2x16 array, N = 17: tile 0 uses 16 columns and starts at 0; tile 1 uses one column and
   // starts at II = max(1, 3) = 3. Tile 0 ends in cycle 0+1+1+2+15 = 19, tile 1 in 3+1+1+2+0 = 7.
