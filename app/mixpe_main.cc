@@ -2,17 +2,16 @@
 // Verilated RTL array built from the hardware YAML, checks each output bit for bit and each cycle
 // count against the golden model, and prints a report.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <iostream>
 #include <sstream>
 
+#include "Vmixpe_array_main.h"
 #include "compiler/layer_trace.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
 #include "rtl_params.h"
 #include "sim/layer_report.h"
-#include "Vmixpe_array_main.h"
 
 namespace mixpe {
 namespace {

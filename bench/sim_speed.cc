@@ -21,12 +21,11 @@ int main(int argc, char** argv) {
   const mixpe::HardwareConfig config = mixpe::LoadHardwareConfig(mixpe::rtl_params::kConfigFile);
   const int64_t m = config.rows;
   const int64_t n = config.cols * tiles;
-  const mixpe::GemmOperands ops = mixpe::RandomGemmOperands(m, k, n, config.activation_bits,
-                                                            config.weight_bits, 42);
+  const mixpe::GemmOperands ops =
+      mixpe::RandomGemmOperands(m, k, n, config.activation_bits, config.weight_bits, 42);
   const mixpe::GemmSchedule schedule = mixpe::TileGemm(config, "bench", m, k, n);
   const mixpe::MixpeArray golden(config);
-  mixpe::VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols,
-                                                 config.accumulator_bits);
+  mixpe::VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
 
   std::printf("array %s from %s\n", mixpe::ShortDescription(config).c_str(),
               mixpe::rtl_params::kConfigFile);
@@ -44,10 +43,11 @@ int main(int argc, char** argv) {
     const double check_s = std::chrono::duration<double>(t2 - t1).count();
     const double rate = static_cast<double>(run.cycles) / sim_s;
     best_rate = rate > best_rate ? rate : best_rate;
-    std::printf("run %d: %lld cycles in %.3f s: %.0f cycles/s, %.1f M PE-cycles/s; "
-                "golden check %.3f s (%s)\n",
-                r, static_cast<long long>(run.cycles), sim_s, rate,
-                rate * config.rows * config.cols / 1e6, check_s, exact ? "bit-exact" : "MISMATCH");
+    std::printf(
+        "run %d: %lld cycles in %.3f s: %.0f cycles/s, %.1f M PE-cycles/s; "
+        "golden check %.3f s (%s)\n",
+        r, static_cast<long long>(run.cycles), sim_s, rate, rate * config.rows * config.cols / 1e6,
+        check_s, exact ? "bit-exact" : "MISMATCH");
     if (!exact) return 1;
   }
   std::printf("best: %.0f simulated cycles/s (%.1f M PE-cycles/s)\n", best_rate,

@@ -14,9 +14,9 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
     throw InputError("layer " + layer + ": M, K and N must be at least 1");
   }
   if (k > config.max_k) {
-    throw InputError("layer " + layer + ": K=" + std::to_string(k) + " exceeds pe.max_k=" +
-                     std::to_string(config.max_k) + " of " + config.source_file +
-                     " (the reduction length the accumulator is sized for)");
+    throw InputError("layer " + layer + ": K=" + std::to_string(k) +
+                     " exceeds pe.max_k=" + std::to_string(config.max_k) + " of " +
+                     config.source_file + " (the reduction length the accumulator is sized for)");
   }
   GemmSchedule s;
   s.layer = layer;
@@ -44,8 +44,8 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
 
 std::string FormatSchedule(const GemmSchedule& s) {
   std::ostringstream out;
-  out << "gemm " << s.layer << " m=" << s.m << " k=" << s.k << " n=" << s.n << " array="
-      << s.array_rows << "x" << s.array_cols << " tile_interval=" << s.tile_interval
+  out << "gemm " << s.layer << " m=" << s.m << " k=" << s.k << " n=" << s.n
+      << " array=" << s.array_rows << "x" << s.array_cols << " tile_interval=" << s.tile_interval
       << " tiles=" << s.tiles.size() << "\n";
   for (size_t i = 0; i < s.tiles.size(); ++i) {
     const ArrayTile& t = s.tiles[i];

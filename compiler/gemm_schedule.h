@@ -26,7 +26,7 @@ struct GemmSchedule {
   int64_t n = 0;
   int array_rows = 0;
   int array_cols = 0;
-  int64_t tile_interval = 0;  // start-to-start spacing of tiles, uniform
+  int64_t tile_interval = 0;     // start-to-start spacing of tiles, uniform
   std::vector<ArrayTile> tiles;  // in issue order: M-tiles outer, N-tiles inner
 };
 

@@ -23,7 +23,8 @@ LayerTrace LoadLayerTrace(const std::string& path) {
     item.RejectUnknownKeys({"name", "m", "k", "n"});
     GemmLayer layer;
     layer.name = item.String("name");
-    if (!names.insert(layer.name).second) item.Fail("name", "duplicate layer name '" + layer.name + "'");
+    if (!names.insert(layer.name).second)
+      item.Fail("name", "duplicate layer name '" + layer.name + "'");
     layer.m = item.Int("m", 1, kMaxDim);
     layer.k = item.Int("k", 1, kMaxDim);
     layer.n = item.Int("n", 1, kMaxDim);

@@ -17,8 +17,8 @@ struct GemmLayer {
 
 struct LayerTrace {
   std::string source_file;
-  std::string model;    // the network the shapes come from
-  uint64_t seed = 0;    // operand data is drawn from this seed, layer i from seed + i
+  std::string model;  // the network the shapes come from
+  uint64_t seed = 0;  // operand data is drawn from this seed, layer i from seed + i
   std::vector<GemmLayer> layers;
 };
 

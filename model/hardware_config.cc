@@ -51,8 +51,8 @@ HardwareConfig LoadHardwareConfig(const std::string& path) {
   if (config.accumulator_bits < needed) {
     std::ostringstream msg;
     msg << config.accumulator_bits << " bits is too narrow: a sum of pe.max_k=" << config.max_k
-        << " products of INT" << config.activation_bits << " activations and "
-        << config.weight_bits << "-bit weights needs at least " << needed << " bits";
+        << " products of INT" << config.activation_bits << " activations and " << config.weight_bits
+        << "-bit weights needs at least " << needed << " bits";
     pe.Fail("accumulator_bits", msg.str());
   }
 

@@ -1,5 +1,6 @@
 // HardwareConfig: the typed form of a hardware YAML (configs/*.yaml). Parsed and validated once;
-// the RTL parameter generator, the golden model, the compiler and the simulator all read this struct.
+// the RTL parameter generator, the golden model, the compiler and the simulator all read this
+// struct.
 #pragma once
 
 #include <cstdint>

@@ -35,7 +35,8 @@ std::string JoinQuoted(const std::vector<std::string>& items) {
 
 YamlMap YamlMap::LoadFile(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a file");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open file");
   YAML::Node root;
@@ -74,7 +75,8 @@ YAML::Node YamlMap::Required(const std::string& key) const {
 
 int64_t YamlMap::Int(const std::string& key, int64_t lo, int64_t hi) const {
   YAML::Node value = Required(key);
-  const std::string range = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  const std::string range =
+      "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   static const std::regex kInteger("[-+]?[0-9]+");
   if (!value.IsScalar() || IsQuoted(value) || !std::regex_match(value.Scalar(), kInteger)) {
     Fail(key, "expected " + range + ", got " + Describe(value));

@@ -1,5 +1,6 @@
 // Typed, validated reads of YAML fields. Every failure throws InputError naming the file, the full
-// key path (e.g. "array.rows") and what was expected, so callers never see a raw yaml-cpp exception.
+// key path (e.g. "array.rows") and what was expected, so callers never see a raw yaml-cpp
+// exception.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

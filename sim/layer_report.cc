@@ -54,18 +54,17 @@ std::string Fixed(double v, const char* format) {
 
 void PrintRow(std::ostream& out, const std::vector<std::string>& cells) {
   char line[256];
-  std::snprintf(line, sizeof line, kRowFormat, cells[0].c_str(), cells[1].c_str(),
-                cells[2].c_str(), cells[3].c_str(), cells[4].c_str(), cells[5].c_str(),
-                cells[6].c_str(), cells[7].c_str(), cells[8].c_str(), cells[9].c_str(),
-                cells[10].c_str());
+  std::snprintf(line, sizeof line, kRowFormat, cells[0].c_str(), cells[1].c_str(), cells[2].c_str(),
+                cells[3].c_str(), cells[4].c_str(), cells[5].c_str(), cells[6].c_str(),
+                cells[7].c_str(), cells[8].c_str(), cells[9].c_str(), cells[10].c_str());
   out << line;
 }
 
 }  // namespace
 
 void PrintReportHeader(std::ostream& out) {
-  PrintRow(out, {"layer", "M", "K", "N", "tiles", "cycles", "model", "util", "time_us",
-                 "bit-exact", "cycles=model"});
+  PrintRow(out, {"layer", "M", "K", "N", "tiles", "cycles", "model", "util", "time_us", "bit-exact",
+                 "cycles=model"});
   out.flush();
 }
 
@@ -97,13 +96,12 @@ void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
   }
   const double util =
       cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
-  PrintRow(out, {"total", "", "", "", "", Int(cycles), Int(model_cycles),
-                 Fixed(100.0 * util, "%.1f%%"),
-                 Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
-                 all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
-  out << "simulated " << cycles << " cycles in " << Fixed(wall, "%.1f")
-      << " s of RTL simulation (" << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f")
-      << " cycles/s)\n";
+  PrintRow(out,
+           {"total", "", "", "", "", Int(cycles), Int(model_cycles), Fixed(100.0 * util, "%.1f%%"),
+            Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
+            all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
+  out << "simulated " << cycles << " cycles in " << Fixed(wall, "%.1f") << " s of RTL simulation ("
+      << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f") << " cycles/s)\n";
 }
 
 }  // namespace mixpe

@@ -51,19 +51,30 @@ int main(int argc, char** argv) {
 
   WriteOrDie(out_dir + "/params.vc",
              "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n" +
-             (top == "mixpe_array" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
-                 "-GActBits=" + act +
-                 "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc + "\n");
-  WriteOrDie(out_dir + "/rtl_params.h",
-             "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n"
-             "#pragma once\n"
-             "namespace mixpe::rtl_params {\n"
-             "inline constexpr const char* kConfigFile = \"" + config.source_file + "\";\n"
-             "inline constexpr int kRows = " + rows + ";\n"
-             "inline constexpr int kCols = " + cols + ";\n"
-             "inline constexpr int kActBits = " + act + ";\n"
-             "inline constexpr int kWeightBits = " + wgt + ";\n"
-             "inline constexpr int kAccBits = " + acc + ";\n"
-             "}  // namespace mixpe::rtl_params\n");
+                 (top == "mixpe_array" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
+                 "-GActBits=" + act + "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc + "\n");
+  WriteOrDie(out_dir + "/rtl_params.h", "// Generated from " + config.source_file +
+                                            " by mixpe_rtl_params; do not edit.\n"
+                                            "#pragma once\n"
+                                            "namespace mixpe::rtl_params {\n"
+                                            "inline constexpr const char* kConfigFile = \"" +
+                                            config.source_file +
+                                            "\";\n"
+                                            "inline constexpr int kRows = " +
+                                            rows +
+                                            ";\n"
+                                            "inline constexpr int kCols = " +
+                                            cols +
+                                            ";\n"
+                                            "inline constexpr int kActBits = " +
+                                            act +
+                                            ";\n"
+                                            "inline constexpr int kWeightBits = " +
+                                            wgt +
+                                            ";\n"
+                                            "inline constexpr int kAccBits = " +
+                                            acc +
+                                            ";\n"
+                                            "}  // namespace mixpe::rtl_params\n");
   return 0;
 }

@@ -22,7 +22,7 @@ struct ArrayRunResult {
   std::vector<int64_t> outputs;  // M x N, row-major; what the RTL produced
   int64_t cycles = 0;            // measured, per the convention above
   int64_t outputs_received = 0;
-  std::string error;             // empty when the run completed
+  std::string error;  // empty when the run completed
 };
 
 template <class VArray>
@@ -99,7 +99,8 @@ class VerilatedArray {
       if (!valid) continue;
       model_->act_first_i[r] = kk == 0;
       model_->act_last_i[r] = kk == s.k - 1;
-      model_->act_i[r] = TwosComplementCode(ops.Activation(s.tiles[j].m0 + r, kk), ops.activation_bits);
+      model_->act_i[r] =
+          TwosComplementCode(ops.Activation(s.tiles[j].m0 + r, kk), ops.activation_bits);
     }
     for (int c = 0; c < cols_; ++c) {
       const int64_t u = t - c;

@@ -1,7 +1,8 @@
 // Tests of the GEMM tiler (compiler/gemm_schedule.h): schedules checked line by line.
+#include "compiler/gemm_schedule.h"
+
 #include <gtest/gtest.h>
 
-#include "compiler/gemm_schedule.h"
 #include "model/input_error.h"
 
 namespace mixpe {

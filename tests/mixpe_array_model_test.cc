@@ -29,10 +29,10 @@ TEST(MixpePeModel, DecodesTwosComplementCodes) {
   EXPECT_EQ(pe.Product(0xFF, 0xF), 1);      // -1 * -1
   EXPECT_EQ(pe.Product(0x05, 0x0), 0);
   const MixpePe pe2(8, 2, 32);
-  EXPECT_EQ(pe2.Product(0x80, 0x2), 256);   // -128 * -2
+  EXPECT_EQ(pe2.Product(0x80, 0x2), 256);  // -128 * -2
   EXPECT_EQ(pe2.Product(0x03, 0x1), 3);
   const MixpePe pe3(8, 3, 32);
-  EXPECT_EQ(pe3.Product(0x10, 0x5), -48);   // 16 * -3
+  EXPECT_EQ(pe3.Product(0x10, 0x5), -48);  // 16 * -3
 }
 
 TEST(MixpePeModel, MacRestartsOnFirst) {
@@ -47,11 +47,11 @@ TEST(MixpeArrayModel, GemmMatchesHandComputedProduct) {
   ops.k = 3;
   ops.n = 2;
   ops.weight_bits = 4;
-  ops.activations = {1, -2, 3,       //
+  ops.activations = {1,    -2,  3,   //
                      -128, 127, 0};  //
-  ops.weights = {7, -8,   //
-                 -1, 0,   //
-                 2, 5};   //
+  ops.weights = {7,  -8,             //
+                 -1, 0,              //
+                 2,  5};             //
   // y[0][0] = 1*7 + -2*-1 + 3*2 = 15;   y[0][1] = 1*-8 + 0 + 3*5 = 7
   // y[1][0] = -128*7 + 127*-1 + 0 = -1023; y[1][1] = -128*-8 + 0 + 0 = 1024
   EXPECT_EQ(MixpeArray(ArrayConfig(4, 4)).Gemm(ops), (std::vector<int64_t>{15, 7, -1023, 1024}));

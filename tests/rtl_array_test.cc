@@ -66,10 +66,16 @@ TEST_F(RtlArrayTest, AwkwardShapes) {
   const int64_t kmax = std::min<int64_t>(config_.max_k, 1000);
   // {M, K, N}: single element; exactly one tile; one more than a tile in every dimension;
   // K just below and at the drain spacing 2R-1; GEMV; several partial tiles; a long reduction.
-  const std::vector<std::array<int64_t, 3>> shapes = {
-      {1, 1, 1},         {r, 1, c},          {r, 16, c},       {r + 1, 17, c + 1},
-      {r, std::max<int64_t>(1, 2 * r - 2), 2 * c}, {2 * r, 2 * r - 1, c}, {1, 64, 3 * c + 1}, {3 * r + 2, 37, 2 * c + 3},
-      {r - 1 + (r == 1), kmax, c}, {5, 3, 7}};
+  const std::vector<std::array<int64_t, 3>> shapes = {{1, 1, 1},
+                                                      {r, 1, c},
+                                                      {r, 16, c},
+                                                      {r + 1, 17, c + 1},
+                                                      {r, std::max<int64_t>(1, 2 * r - 2), 2 * c},
+                                                      {2 * r, 2 * r - 1, c},
+                                                      {1, 64, 3 * c + 1},
+                                                      {3 * r + 2, 37, 2 * c + 3},
+                                                      {r - 1 + (r == 1), kmax, c},
+                                                      {5, 3, 7}};
   uint64_t seed = BaseSeed();
   for (const auto& s : shapes) CheckRandomGemm(s[0], s[1], s[2], seed++);
 }
@@ -78,7 +84,7 @@ TEST_F(RtlArrayTest, RandomShapes) {
   uint64_t seed = BaseSeed() + 1000;
   std::mt19937_64 rng(seed);
   std::cout << "[ seed ] shape generator seed=" << seed << "\n";
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < 40; ++i) {
     const int64_t m = 1 + static_cast<int64_t>(rng() % (3 * config_.rows));
     const int64_t k = 1 + static_cast<int64_t>(rng() % std::min<int64_t>(config_.max_k, 200));
     const int64_t n = 1 + static_cast<int64_t>(rng() % (3 * config_.cols));

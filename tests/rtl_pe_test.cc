@@ -112,8 +112,8 @@ TEST_F(RtlPeTest, RandomReductionsMatchTheGoldenModel) {
 TEST_F(RtlPeTest, AccumulatorHoldsMaxKWorstCaseProducts) {
   const uint32_t most_negative_act = 1u << (config_.activation_bits - 1);
   const uint32_t most_negative_weight = 1u << (config_.weight_bits - 1);
-  const int64_t largest = (int64_t{1} << (config_.activation_bits - 1)) *
-                          (int64_t{1} << (config_.weight_bits - 1));
+  const int64_t largest =
+      (int64_t{1} << (config_.activation_bits - 1)) * (int64_t{1} << (config_.weight_bits - 1));
   for (int64_t i = 0; i < config_.max_k; ++i) {
     Mac(most_negative_act, most_negative_weight, i == 0, i == config_.max_k - 1);
   }
@@ -130,8 +130,8 @@ TEST_F(RtlPeTest, AccumulatorHoldsMaxKWorstCaseProducts) {
 // Where the config's accumulator is the narrowest that fits max_k, one reduction of worst-case
 // products just past the point where the sum leaves that range must trip the overflow assertion.
 TEST_F(RtlPeTest, OverflowAssertionFiresJustPastTheAccumulatorRange) {
-  const int64_t largest = (int64_t{1} << (config_.activation_bits - 1)) *
-                          (int64_t{1} << (config_.weight_bits - 1));
+  const int64_t largest =
+      (int64_t{1} << (config_.activation_bits - 1)) * (int64_t{1} << (config_.weight_bits - 1));
   const int64_t acc_max = (int64_t{1} << (config_.accumulator_bits - 1)) - 1;
   const int64_t fits = acc_max / largest;  // this many products still fit
   if (fits > (int64_t{1} << 22)) GTEST_SKIP() << "accumulator far wider than needed";
