@@ -3,11 +3,13 @@
 // count against the golden model, and prints a report.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "Vmixpe_array_main.h"
 #include "compiler/layer_trace.h"
+#include "model/accuracy_study.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
 #include "rtl_params.h"
@@ -71,6 +73,25 @@ int Run(const std::string& config_path, const std::string& trace_path,
   return 0;
 }
 
+// Prints the accuracy table of docs/numerics.md; fails if a combination exceeds its bound.
+int Accuracy(const AccuracyProblem& problem, bool markdown) {
+  int failures = 0;
+  std::printf(markdown ? "| weights | activations | relative error | bound | arithmetic error |\n"
+                         "|---|---|---|---|---|\n"
+                       : "%-22s %-12s %14s %10s %16s\n",
+              "weights", "activations", "relative_error", "bound", "arithmetic_error");
+  for (const auto& [weights, activations] : AccuracyCombinations()) {
+    const AccuracyRow row = MeasureAccuracy(problem, weights, activations);
+    const bool within = row.relative_error <= row.bound;
+    failures += within ? 0 : 1;
+    std::printf(
+        markdown ? "| %s | %s | %.3e | %.2g | %.1e |%s\n" : "%-22s %-12s %14.3e %10.2g %16.1e%s\n",
+        weights.c_str(), activations.c_str(), row.relative_error, row.bound, row.arithmetic_error,
+        within ? "" : "  EXCEEDS BOUND");
+  }
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace mixpe
 
@@ -85,8 +106,24 @@ int main(int argc, char** argv) {
   run->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
+  mixpe::AccuracyProblem problem;
+  bool markdown = false;
+  CLI::App* accuracy = app.add_subcommand(
+      "accuracy", "Relative error of every quantization format against a float64 reference");
+  accuracy->add_option("--m", problem.m, "tokens")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  accuracy->add_option("--k", problem.k, "reduction length")
+      ->capture_default_str()
+      ->check(CLI::Range(128, 65536));
+  accuracy->add_option("--n", problem.n, "output channels")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+  accuracy->add_option("--seed", problem.seed, "operand seed")->capture_default_str();
+  accuracy->add_flag("--markdown", markdown, "print a Markdown table");
   CLI11_PARSE(app, argc, argv);
   try {
+    if (*accuracy) return mixpe::Accuracy(problem, markdown);
     return mixpe::Run(config_path, trace_path, only_layers);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -1,0 +1,151 @@
+// The golden mixed-precision GEMM; see mpgemm.h and docs/numerics.md.
+#include "model/mpgemm.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "model/input_error.h"
+
+namespace mixpe {
+namespace {
+
+float FloatFromBits(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// The exact product of dyadic scales, rounded once to FP32.
+float RoundProductToFp32(const std::vector<Dyadic>& factors) {
+  __int128 mantissa = 1;
+  int exponent = 0;
+  for (const Dyadic& d : factors) {
+    if (d.nan) return std::numeric_limits<float>::quiet_NaN();
+    mantissa *= d.mantissa;
+    exponent += d.exponent;
+  }
+  return FloatFromBits(RoundScaledToFloat(kFp32, mantissa, exponent, Overflow::kInfinity));
+}
+
+// Magnitude bound -> bits of a signed integer holding [-bound, bound].
+int SignedBitsFor(__int128 bound) {
+  int bits = 1;
+  while ((__int128{1} << (bits - 1)) - 1 < bound) ++bits;
+  return bits;
+}
+
+// Largest |element| in units, including the most negative integer code where it is used.
+int64_t LargestWeightUnits(const WeightFormat& f) {
+  if (f.family == WeightFamily::kGroupInt) return int64_t{1} << (f.element.bits - 1);
+  return f.element.max_units();
+}
+
+int64_t LargestActivationUnits(const ActivationFormat& f) {
+  switch (f.family) {
+    case ActivationFamily::kInt8PerToken:
+      return 128;
+    case ActivationFamily::kFp16:
+      return 2047 * 16;  // an aligned FP16 significand with 4 guard bits
+    default:
+      return f.element.max_units();
+  }
+}
+
+}  // namespace
+
+int ReductionUnit(const BlockedTensor& a, const BlockedTensor& w) {
+  const int small = std::min(a.block, w.block);
+  const int large = std::max(a.block, w.block);
+  if (small <= 0 || large % small != 0) {
+    throw InputError("activation blocks of " + std::to_string(a.block) + " and weight groups of " +
+                     std::to_string(w.block) + " do not nest (one must divide the other)");
+  }
+  return small;
+}
+
+std::vector<float> MpGemm(const BlockedTensor& activations, const BlockedTensor& weights) {
+  if (activations.k != weights.k) {
+    throw InputError("activations have K=" + std::to_string(activations.k) +
+                     " but weights K=" + std::to_string(weights.k));
+  }
+  // FP16 activations enter the integer datapath through block alignment.
+  const bool fp16 = activations.units.empty();
+  const BlockedTensor aligned =
+      fp16 ? AlignFp16Blocks(activations, std::gcd(weights.block, kMaxFp16AlignBlock))
+           : BlockedTensor{};
+  const BlockedTensor& a = fp16 ? aligned : activations;
+  const BlockedTensor& w = weights;
+  const int unit = ReductionUnit(a, w);
+  const int64_t m_rows = a.rows;
+  const int64_t n_rows = w.rows;
+  const int64_t k = a.k;
+  const int unit_exponent = a.unit_exponent + w.unit_exponent;
+  const bool zero_points = !w.zero_points.empty();
+
+  // Output scale per row: token scale and tensor scales, one rounding of their exact product.
+  std::vector<float> row_scale(static_cast<size_t>(m_rows));
+  const Dyadic tensor_a = Dyadic::FromFloatCode(kFp32, a.tensor_scale_code);
+  const Dyadic tensor_w = Dyadic::FromFloatCode(kFp32, w.tensor_scale_code);
+  for (int64_t m = 0; m < m_rows; ++m) {
+    const Dyadic token =
+        a.row_scale_codes.empty() ? Dyadic{} : Dyadic::FromFloatCode(kFp16, a.row_scale_codes[m]);
+    row_scale[m] = RoundProductToFp32({token, tensor_a, tensor_w});
+  }
+
+  std::vector<float> y(static_cast<size_t>(m_rows * n_rows));
+  for (int64_t m = 0; m < m_rows; ++m) {
+    const int64_t* a_row = &a.units[m * k];
+    for (int64_t n = 0; n < n_rows; ++n) {
+      const int64_t* w_row = &w.units[n * k];
+      float acc = 0.0f;
+      for (int64_t k0 = 0; k0 < k; k0 += unit) {
+        const size_t a_block = a.BlockIndex(m, k0);
+        const size_t w_block = w.BlockIndex(n, k0);
+        const Dyadic& sa = a.scales[a_block];
+        const Dyadic& sw = w.scales[w_block];
+        if (sa.nan || sw.nan) {
+          acc = std::numeric_limits<float>::quiet_NaN();
+          continue;
+        }
+        __int128 product_sum = 0;
+        __int128 activation_sum = 0;
+        for (int64_t kk = k0; kk < k0 + unit; ++kk) {
+          product_sum += static_cast<__int128>(a_row[kk]) * w_row[kk];
+          activation_sum += a_row[kk];
+        }
+        const __int128 corrected =
+            zero_points ? product_sum - activation_sum * w.zero_points[w_block] : product_sum;
+        const __int128 mantissa = corrected * sa.mantissa * sw.mantissa;
+        const float term = FloatFromBits(RoundScaledToFloat(
+            kFp32, mantissa, sa.exponent + sw.exponent + unit_exponent, Overflow::kInfinity));
+        acc = acc + term;
+      }
+      if (row_scale[m] != 1.0f) acc = acc * row_scale[m];
+      if (std::isnan(acc)) acc = std::numeric_limits<float>::quiet_NaN();
+      y[m * n_rows + n] = acc;
+    }
+  }
+  return y;
+}
+
+UnitSumWidths RequiredUnitSumWidths(const WeightFormat& wf, const ActivationFormat& af, int unit) {
+  const __int128 a_max = LargestActivationUnits(af);
+  UnitSumWidths widths;
+  if (wf.family == WeightFamily::kGroupInt && wf.asymmetric) {
+    // q' and z' are both in [-2^(b-1), 2^(b-1)-1]: |q' - z'| <= 2^b - 1.
+    const __int128 q_max = int64_t{1} << (wf.element.bits - 1);
+    const __int128 diff_max = 2 * q_max - 1;
+    widths.product_sum = SignedBitsFor(unit * q_max * a_max);
+    widths.activation_sum = SignedBitsFor(unit * a_max);
+    widths.corrected = SignedBitsFor(unit * diff_max * a_max);
+  } else {
+    widths.product_sum = SignedBitsFor(unit * LargestWeightUnits(wf) * a_max);
+    widths.corrected = widths.product_sum;
+  }
+  return widths;
+}
+
+}  // namespace mixpe
