@@ -4,12 +4,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <numeric>
 #include <iostream>
 #include <sstream>
 
 #include "Vmixpe_array_main.h"
 #include "compiler/layer_trace.h"
 #include "model/accuracy_study.h"
+#include "model/mpgemm.h"
+#include "model/quant_format.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
 #include "rtl_params.h"
@@ -92,6 +95,27 @@ int Accuracy(const AccuracyProblem& problem, bool markdown) {
   return failures == 0 ? 0 : 1;
 }
 
+// Prints the widths of the exact inner sums of every format combination (docs/numerics.md).
+int Widths(int64_t k) {
+  std::printf("| weights | activations | unit | P_u bits | S_u bits | D_u bits |\n"
+              "|---|---|---|---|---|---|\n");
+  for (const auto& [weights, activations] : AccuracyCombinations()) {
+    const WeightFormat wf = ParseWeightFormat(weights);
+    const ActivationFormat af = ParseActivationFormat(activations);
+    const int64_t w_block = wf.GroupSizeFor(k);
+    int64_t a_block = af.block_size;
+    if (af.family == ActivationFamily::kInt8PerToken) a_block = k;
+    if (af.family == ActivationFamily::kFp16) a_block = std::gcd<int64_t>(w_block, kMaxFp16AlignBlock);
+    const int unit = static_cast<int>(std::min(w_block, a_block));
+    const UnitSumWidths widths = RequiredUnitSumWidths(wf, af, unit);
+    std::printf("| %s | %s | %d | %d | %s | %d |\n", weights.c_str(), activations.c_str(), unit,
+                widths.product_sum,
+                widths.activation_sum == 0 ? "-" : std::to_string(widths.activation_sum).c_str(),
+                widths.corrected);
+  }
+  return 0;
+}
+
 }  // namespace
 }  // namespace mixpe
 
@@ -121,9 +145,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 65536));
   accuracy->add_option("--seed", problem.seed, "operand seed")->capture_default_str();
   accuracy->add_flag("--markdown", markdown, "print a Markdown table");
+  bool widths = false;
+  accuracy->add_flag("--widths", widths,
+                     "print the integer widths of the exact inner sums instead (at --k)");
   CLI11_PARSE(app, argc, argv);
   try {
-    if (*accuracy) return mixpe::Accuracy(problem, markdown);
+    if (*accuracy) {
+      return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
+    }
     return mixpe::Run(config_path, trace_path, only_layers);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
