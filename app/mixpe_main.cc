@@ -4,17 +4,17 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
 #include <iostream>
+#include <numeric>
 #include <sstream>
 
 #include "Vmixpe_array_main.h"
 #include "compiler/layer_trace.h"
 #include "model/accuracy_study.h"
-#include "model/mpgemm.h"
-#include "model/quant_format.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
+#include "model/mpgemm.h"
+#include "model/quant_format.h"
 #include "rtl_params.h"
 #include "sim/layer_report.h"
 
@@ -97,15 +97,17 @@ int Accuracy(const AccuracyProblem& problem, bool markdown) {
 
 // Prints the widths of the exact inner sums of every format combination (docs/numerics.md).
 int Widths(int64_t k) {
-  std::printf("| weights | activations | unit | P_u bits | S_u bits | D_u bits |\n"
-              "|---|---|---|---|---|---|\n");
+  std::printf(
+      "| weights | activations | unit | P_u bits | S_u bits | D_u bits |\n"
+      "|---|---|---|---|---|---|\n");
   for (const auto& [weights, activations] : AccuracyCombinations()) {
     const WeightFormat wf = ParseWeightFormat(weights);
     const ActivationFormat af = ParseActivationFormat(activations);
     const int64_t w_block = wf.GroupSizeFor(k);
     int64_t a_block = af.block_size;
     if (af.family == ActivationFamily::kInt8PerToken) a_block = k;
-    if (af.family == ActivationFamily::kFp16) a_block = std::gcd<int64_t>(w_block, kMaxFp16AlignBlock);
+    if (af.family == ActivationFamily::kFp16)
+      a_block = std::gcd<int64_t>(w_block, kMaxFp16AlignBlock);
     const int unit = static_cast<int>(std::min(w_block, a_block));
     const UnitSumWidths widths = RequiredUnitSumWidths(wf, af, unit);
     std::printf("| %s | %s | %d | %d | %s | %d |\n", weights.c_str(), activations.c_str(), unit,

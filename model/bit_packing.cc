@@ -115,32 +115,55 @@ PackedTensor PackTensor(const BlockedTensor& t, int element_bits) {
   return p;
 }
 
-BlockedTensor UnpackWeights(const WeightFormat& format, const PackedTensor& packed, int64_t k,
-                            int64_t n, const std::vector<uint8_t>& block_bits) {
+namespace {
+
+// What the memory image of a tensor does not say about itself.
+struct TensorLayout {
+  ElementType element;
+  int block = 0;
+  ScaleType scale_type = ScaleType::kNone;
+  bool zero_points = false;
+  bool row_scales = false;
+  bool fp16_values = false;  // FP16 activations: codes only, no units before alignment
+};
+
+BlockedTensor UnpackTensor(const TensorLayout& layout, const PackedTensor& packed, int64_t rows,
+                           int64_t k, const std::vector<uint8_t>& block_bits) {
   BlockedTensor t;
-  t.rows = n;
+  t.rows = rows;
   t.k = k;
-  t.block = format.GroupSizeFor(k);
-  t.unit_exponent = format.element.unit_exponent();
-  t.scale_type = format.scale_type();
+  t.block = layout.block;
+  t.unit_exponent = layout.element.unit_exponent();
+  t.scale_type = layout.scale_type;
   t.block_bits = block_bits;
+  if (layout.block <= 0 || k % layout.block != 0) {
+    throw InputError("K=" + std::to_string(k) + " is not a multiple of the block size " +
+                     std::to_string(layout.block));
+  }
   const int64_t blocks = t.blocks_per_row();
-  if (!block_bits.empty() && static_cast<int64_t>(block_bits.size()) != n * blocks) {
+  if (!block_bits.empty() && static_cast<int64_t>(block_bits.size()) != rows * blocks) {
     throw InputError("mixed-precision weights: group widths do not match the tensor");
   }
   auto bits_of = [&](size_t block) {
-    return block_bits.empty() ? format.element.bits : static_cast<int>(block_bits[block]);
+    return block_bits.empty() ? layout.element.bits : static_cast<int>(block_bits[block]);
   };
-  t.codes.resize(static_cast<size_t>(n * k));
-  t.units.resize(t.codes.size());
+  t.codes.resize(static_cast<size_t>(rows * k));
+  if (!layout.fp16_values) t.units.resize(t.codes.size());
   BitReader codes(packed.codes);
-  for (int64_t r = 0; r < n; ++r) {
+  for (int64_t r = 0; r < rows; ++r) {
     for (int64_t kk = 0; kk < k; ++kk) {
       const size_t i = r * k + kk;
       const int bits = bits_of(t.BlockIndex(r, kk));
       t.codes[i] = codes.Read(bits);
-      if (format.element.is_float) {
-        t.units[i] = static_cast<int64_t>(FiniteToUnits(*format.element.fp, t.codes[i]));
+      if (layout.fp16_values) continue;
+      if (layout.element.is_float) {
+        t.units[i] = static_cast<int64_t>(FiniteToUnits(*layout.element.fp, t.codes[i]));
+      } else if (layout.element.int_fraction_bits > 0 &&
+                 t.codes[i] == (1u << (layout.element.bits - 1))) {
+        // MXINT8 and MXINT4 never use their most negative code (docs/numerics.md, section 2).
+        throw InputError("packed MXINT" + std::to_string(layout.element.bits) + " data holds the " +
+                         "reserved code " + std::to_string(t.codes[i]) + " at row " +
+                         std::to_string(r) + ", k=" + std::to_string(kk));
       } else {
         t.units[i] = SignedValue(t.codes[i], bits);
       }
@@ -149,8 +172,9 @@ BlockedTensor UnpackWeights(const WeightFormat& format, const PackedTensor& pack
   }
   const int scale_bytes = ScaleBytes(t.scale_type);
   BitReader zero_points(packed.zero_points);
-  for (int64_t b = 0; b < n * blocks; ++b) {
-    const uint32_t code = ReadLittleEndian(packed.scales, b * scale_bytes, scale_bytes);
+  for (int64_t b = 0; b < rows * blocks; ++b) {
+    const uint32_t code =
+        scale_bytes == 0 ? 0 : ReadLittleEndian(packed.scales, b * scale_bytes, scale_bytes);
     t.scale_codes.push_back(code);
     switch (t.scale_type) {
       case ScaleType::kFp16:
@@ -166,14 +190,46 @@ BlockedTensor UnpackWeights(const WeightFormat& format, const PackedTensor& pack
         t.scales.push_back(Dyadic{});
         break;
     }
-    if (format.asymmetric) {
+    if (layout.zero_points) {
       const int bits = bits_of(static_cast<size_t>(b));
       t.zero_points.push_back(SignedValue(zero_points.Read(bits), bits));
+    }
+  }
+  if (layout.row_scales) {
+    for (int64_t r = 0; r < rows; ++r) {
+      t.row_scale_codes.push_back(
+          static_cast<uint16_t>(ReadLittleEndian(packed.row_scales, 2 * r, 2)));
     }
   }
   if (t.scale_type == ScaleType::kE4M3) {
     t.tensor_scale_code = ReadLittleEndian(packed.tensor_scale, 0, 4);
   }
+  return t;
+}
+
+}  // namespace
+
+BlockedTensor UnpackWeights(const WeightFormat& format, const PackedTensor& packed, int64_t k,
+                            int64_t n, const std::vector<uint8_t>& block_bits) {
+  TensorLayout layout;
+  layout.element = format.element;
+  layout.block = format.GroupSizeFor(k);
+  layout.scale_type = format.scale_type();
+  layout.zero_points = format.asymmetric;
+  return UnpackTensor(layout, packed, n, k, block_bits);
+}
+
+BlockedTensor UnpackActivations(const ActivationFormat& format, const PackedTensor& packed,
+                                int64_t m, int64_t k) {
+  TensorLayout layout;
+  layout.element = format.element;
+  layout.block = format.block_size == 0 ? static_cast<int>(k) : format.block_size;
+  layout.scale_type =
+      format.family == ActivationFamily::kInt8PerToken ? ScaleType::kNone : format.scale_type();
+  layout.row_scales = format.family == ActivationFamily::kInt8PerToken;
+  layout.fp16_values = format.family == ActivationFamily::kFp16;
+  BlockedTensor t = UnpackTensor(layout, packed, m, k, {});
+  if (layout.fp16_values) t.unit_exponent = UnitExponent(kFp16);
   return t;
 }
 

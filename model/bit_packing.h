@@ -46,4 +46,8 @@ PackedTensor PackTensor(const BlockedTensor& t, int element_bits);
 BlockedTensor UnpackWeights(const WeightFormat& format, const PackedTensor& packed, int64_t k,
                             int64_t n, const std::vector<uint8_t>& block_bits = {});
 
+// The same for activations (INT8 per token with its row scales, FP16 values, MX, NVFP4).
+BlockedTensor UnpackActivations(const ActivationFormat& format, const PackedTensor& packed,
+                                int64_t m, int64_t k);
+
 }  // namespace mixpe

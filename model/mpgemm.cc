@@ -1,6 +1,7 @@
 // The golden mixed-precision GEMM; see mpgemm.h and docs/numerics.md.
 #include "model/mpgemm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -30,28 +31,48 @@ float RoundProductToFp32(const std::vector<Dyadic>& factors) {
   return FloatFromBits(RoundScaledToFloat(kFp32, mantissa, exponent, Overflow::kInfinity));
 }
 
-// Magnitude bound -> bits of a signed integer holding [-bound, bound].
-int SignedBitsFor(__int128 bound) {
+// The smallest two's-complement width holding every integer in [lo, hi].
+int SignedBitsFor(__int128 lo, __int128 hi) {
   int bits = 1;
-  while ((__int128{1} << (bits - 1)) - 1 < bound) ++bits;
+  while (lo < -(__int128{1} << (bits - 1)) || hi > (__int128{1} << (bits - 1)) - 1) ++bits;
   return bits;
 }
 
-// Largest |element| in units, including the most negative integer code where it is used.
-int64_t LargestWeightUnits(const WeightFormat& f) {
-  if (f.family == WeightFamily::kGroupInt) return int64_t{1} << (f.element.bits - 1);
-  return f.element.max_units();
+struct Range {
+  __int128 lo;
+  __int128 hi;
+};
+
+// The range of an element value in units. Integer weights use every code, the most negative
+// included; MX integers never hold their most negative code (readers reject it).
+Range WeightUnits(const WeightFormat& f) {
+  if (f.family == WeightFamily::kGroupInt) {
+    const int64_t half = int64_t{1} << (f.element.bits - 1);
+    return {-half, half - 1};
+  }
+  return {-f.element.max_units(), f.element.max_units()};
 }
 
-int64_t LargestActivationUnits(const ActivationFormat& f) {
+Range ActivationUnits(const ActivationFormat& f) {
   switch (f.family) {
     case ActivationFamily::kInt8PerToken:
-      return 128;
+      return {-128, 127};
     case ActivationFamily::kFp16:
-      return 2047 * 16;  // an aligned FP16 significand with 4 guard bits
+      return {-2047 * 16, 2047 * 16};  // an aligned FP16 significand with 4 guard bits
     default:
-      return f.element.max_units();
+      return {-f.element.max_units(), f.element.max_units()};
   }
+}
+
+// The range of x * y for x, y in the given ranges: the extremes are at the corners.
+Range ProductRange(Range x, Range y) {
+  const __int128 corners[] = {x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi};
+  Range r{corners[0], corners[0]};
+  for (__int128 c : corners) {
+    r.lo = std::min(r.lo, c);
+    r.hi = std::max(r.hi, c);
+  }
+  return r;
 }
 
 }  // namespace
@@ -132,18 +153,17 @@ std::vector<float> MpGemm(const BlockedTensor& activations, const BlockedTensor&
 }
 
 UnitSumWidths RequiredUnitSumWidths(const WeightFormat& wf, const ActivationFormat& af, int unit) {
-  const __int128 a_max = LargestActivationUnits(af);
+  const Range a = ActivationUnits(af);
+  const Range w = WeightUnits(wf);
+  const Range p = ProductRange(a, w);
   UnitSumWidths widths;
+  widths.product_sum = SignedBitsFor(unit * p.lo, unit * p.hi);
+  widths.corrected = widths.product_sum;
   if (wf.family == WeightFamily::kGroupInt && wf.asymmetric) {
-    // q' and z' are both in [-2^(b-1), 2^(b-1)-1]: |q' - z'| <= 2^b - 1.
-    const __int128 q_max = int64_t{1} << (wf.element.bits - 1);
-    const __int128 diff_max = 2 * q_max - 1;
-    widths.product_sum = SignedBitsFor(unit * q_max * a_max);
-    widths.activation_sum = SignedBitsFor(unit * a_max);
-    widths.corrected = SignedBitsFor(unit * diff_max * a_max);
-  } else {
-    widths.product_sum = SignedBitsFor(unit * LargestWeightUnits(wf) * a_max);
-    widths.corrected = widths.product_sum;
+    // D_u = sum_k a_k (q_k - z) with q and z in the same code range.
+    const Range d = ProductRange(a, Range{w.lo - w.hi, w.hi - w.lo});
+    widths.activation_sum = SignedBitsFor(unit * a.lo, unit * a.hi);
+    widths.corrected = SignedBitsFor(unit * d.lo, unit * d.hi);
   }
   return widths;
 }

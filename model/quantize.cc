@@ -180,6 +180,19 @@ void CheckSize(const std::vector<double>& x, int64_t rows, int64_t cols, const c
   }
 }
 
+// Integer formats have no code for Inf or NaN: such input is rejected, not guessed at.
+void CheckFinite(const std::vector<double>& x, int64_t cols, const char* what,
+                 const std::string& format) {
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i])) {
+      throw InputError(std::string(what) + " [" + std::to_string(i / cols) + "][" +
+                       std::to_string(i % cols) + "] is " +
+                       (std::isnan(x[i]) ? "NaN" : "infinite") + ", which format " + format +
+                       " cannot represent");
+    }
+  }
+}
+
 }  // namespace
 
 double Dyadic::ToDouble() const {
@@ -253,6 +266,7 @@ BlockedTensor QuantizeWeights(const WeightFormat& format, const std::vector<doub
 
   switch (format.family) {
     case WeightFamily::kGroupInt: {
+      CheckFinite(w, n, "weights", format.Name());
       std::vector<uint8_t> bits = group_bits;
       if (format.mixed_bits.empty()) {
         bits.assign(t.scale_codes.size(), static_cast<uint8_t>(format.element.bits));
@@ -309,6 +323,7 @@ BlockedTensor QuantizeActivations(const ActivationFormat& format, const std::vec
   switch (format.family) {
     case ActivationFamily::kInt8PerToken: {
       // Per token: s = fp16(max|a| / 127), q = clamp(rne(a / s), -128, 127).
+      CheckFinite(a, k, "activations", format.Name());
       BlockedTensor t = EmptyTensor(m, k, static_cast<int>(k), 0, ScaleType::kNone);
       t.row_scale_codes.assign(static_cast<size_t>(m), 0);
       for (int64_t r = 0; r < m; ++r) {

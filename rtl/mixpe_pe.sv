@@ -1,15 +1,11 @@
 // Processing element of the MixPE output-stationary array.
 //
 // Each cycle in which both an activation and a weight arrive, the PE multiplies the signed
-// activation by the two's-complement weight code with shifts and adds (no multiplier) and adds
-// the product to its accumulator. The activation (with its first/last flags) moves on to the right
+// activation by the two's-complement weight code with shifts and adds (mixpe_shift_add_mul, no
+// multiplier) and adds the product to its accumulator. The activation (with its first/last flags) moves on to the right
 // neighbour and the weight to the neighbour below, one register each. On the last element of a
 // reduction the finished sum is handed to the drain chain, which moves results one row up per
 // cycle toward the array's north edge while the accumulator starts on the next output.
-//
-// The product of an ActBits activation a and a WeightBits code w = -w[W-1]*2^(W-1) + sum w[i]*2^i:
-//   a*w = sum_{i<W-1} (a & {w[i]}) << i  -  (a & {w[W-1]}) << (W-1)
-// formed in ActBits+WeightBits bits, which holds every product exactly.
 module mixpe_pe #(
   parameter int unsigned ActBits    = 8,   // signed activation width
   parameter int unsigned WeightBits = 4,   // two's-complement weight width: 2, 3, 4 or 8
@@ -58,20 +54,16 @@ module mixpe_pe #(
   // Shift-and-add product      //
   ////////////////////////////////
 
-  logic [ProdBits-1:0] act_ext;  // activation sign-extended to the product width
   logic [ProdBits-1:0] product;  // act_i * wgt_i, two's complement
 
-  always_comb begin
-    act_ext = {{WeightBits{act_i[ActBits-1]}}, act_i};
-    product = '0;
-    for (int unsigned i = 0; i < WeightBits; i++) begin
-      if (i == WeightBits - 1) begin
-        product = product - ((act_ext & {ProdBits{wgt_i[i]}}) << i);
-      end else begin
-        product = product + ((act_ext & {ProdBits{wgt_i[i]}}) << i);
-      end
-    end
-  end
+  mixpe_shift_add_mul #(
+    .ActBits    (ActBits),
+    .WeightBits (WeightBits)
+  ) u_mul (
+    .act_i,
+    .wgt_i,
+    .product_o (product)
+  );
 
   ////////////////////////////////
   // Accumulator                //

@@ -16,8 +16,8 @@ class AccuracyTest : public ::testing::TestWithParam<std::pair<std::string, std:
 TEST_P(AccuracyTest, RelativeErrorWithinDocumentedBound) {
   const auto& [weights, activations] = GetParam();
   const AccuracyRow row = MeasureAccuracy(AccuracyProblem{}, weights, activations);
-  ASSERT_FALSE(std::isnan(row.bound)) << "no documented bound for " << weights << " x "
-                                      << activations;
+  ASSERT_FALSE(std::isnan(row.bound))
+      << "no documented bound for " << weights << " x " << activations;
   EXPECT_LE(row.relative_error, row.bound);
   // The error is a real quantization error, not a degenerate zero output.
   EXPECT_GT(row.relative_error, 0.0);
