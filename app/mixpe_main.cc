@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <numeric>
 #include <sstream>
 
 #include "Vmixpe_array_main.h"
+#include "Vmixpe_array_main_waves.h"
 #include "compiler/layer_trace.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
@@ -38,26 +40,11 @@ void CheckConfigMatchesBuild(const HardwareConfig& config) {
   throw InputError(msg.str());
 }
 
-int Run(const std::string& config_path, const std::string& trace_path,
-        const std::vector<std::string>& only_layers) {
-  const HardwareConfig config = LoadHardwareConfig(config_path);
-  CheckConfigMatchesBuild(config);
-  const LayerTrace trace = LoadLayerTrace(trace_path);
-  std::vector<GemmLayer> layers;
-  for (const std::string& name : only_layers) {
-    bool found = false;
-    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
-    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
-  }
-  // Schedules are validated for every layer before any simulation starts.
-  for (const GemmLayer& layer : trace.layers) {
-    TileGemm(config, layer.name, layer.m, layer.k, layer.n);
-  }
-
-  std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
-            << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
-            << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
-  VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
+// Runs the trace's layers (or only those named) and prints the report as they finish.
+template <class VArray>
+std::vector<LayerReport> RunLayers(VerilatedArray<VArray>& array, const HardwareConfig& config,
+                                   const LayerTrace& trace,
+                                   const std::vector<std::string>& only_layers) {
   std::vector<LayerReport> reports;
   PrintReportHeader(std::cout);
   for (size_t i = 0; i < trace.layers.size(); ++i) {
@@ -70,6 +57,46 @@ int Run(const std::string& config_path, const std::string& trace_path,
     PrintLayerLine(std::cout, config, reports.back());
   }
   PrintReportTotal(std::cout, config, reports);
+  return reports;
+}
+
+int Run(const std::string& config_path, const std::string& trace_path,
+        const std::vector<std::string>& only_layers, const std::string& waves_path) {
+  const HardwareConfig config = LoadHardwareConfig(config_path);
+  CheckConfigMatchesBuild(config);
+  const LayerTrace trace = LoadLayerTrace(trace_path);
+  for (const std::string& name : only_layers) {
+    bool found = false;
+    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
+    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
+  }
+  if (!waves_path.empty() && only_layers.size() != 1) {
+    throw InputError(
+        "--trace-waves needs exactly one --layer: a waveform of a whole trace would "
+        "be too large to open");
+  }
+  if (!waves_path.empty() && !std::ofstream(waves_path)) {
+    throw InputError(waves_path + ": cannot write the waveform file");
+  }
+  // Schedules are validated for every layer before any simulation starts.
+  for (const GemmLayer& layer : trace.layers) {
+    TileGemm(config, layer.name, layer.m, layer.k, layer.n);
+  }
+
+  std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
+            << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
+            << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
+  std::vector<LayerReport> reports;
+  if (waves_path.empty()) {
+    VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
+    reports = RunLayers(array, config, trace, only_layers);
+  } else {
+    VerilatedArray<Vmixpe_array_main_waves> array(config.rows, config.cols,
+                                                  config.accumulator_bits);
+    array.OpenWaves(waves_path);
+    reports = RunLayers(array, config, trace, only_layers);
+    std::cout << "waveform: " << waves_path << "\n";
+  }
   for (const LayerReport& r : reports) {
     if (!r.pass()) return 1;
   }
@@ -132,6 +159,9 @@ int main(int argc, char** argv) {
   run->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
+  std::string waves_path;
+  run->add_option("--trace-waves", waves_path,
+                  "write an FST waveform of the RTL to this file (needs exactly one --layer)");
   mixpe::AccuracyProblem problem;
   bool markdown = false;
   CLI::App* accuracy = app.add_subcommand(
@@ -155,7 +185,7 @@ int main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
-    return mixpe::Run(config_path, trace_path, only_layers);
+    return mixpe::Run(config_path, trace_path, only_layers, waves_path);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -1,4 +1,4 @@
-# mixpe_verilate(<name> CONFIG <hardware.yaml> TOP <mixpe_array|mixpe_pe>)
+# mixpe_verilate(<name> CONFIG <hardware.yaml> TOP <mixpe_array|mixpe_pe> [WAVES])
 #
 # Builds the RTL of rtl/rtl.f with Verilator, parameterized by a hardware YAML, into a library
 # target <name> (class V<name>, header V<name>.h, plus rtl_params.h with the same parameters for
@@ -8,7 +8,8 @@
 #
 # The generated C++ is compiled by Verilator's own makefile at -O1 (-O0 for the once-only parts):
 # higher levels build about 4x slower and simulate no faster. The Verilator runtime is compiled
-# once, in verilated_runtime, and shared by every model.
+# once, in verilated_runtime, and shared by every model. WAVES builds the model with FST tracing
+# support (written only when a run asks for it).
 
 find_program(VERILATOR_BIN verilator REQUIRED)
 execute_process(COMMAND ${VERILATOR_BIN} --getenv VERILATOR_ROOT
@@ -32,14 +33,24 @@ target_compile_definitions(verilated_runtime PUBLIC
 target_compile_options(verilated_runtime PRIVATE -w)
 target_link_libraries(verilated_runtime PUBLIC Threads::Threads)
 
+find_package(ZLIB REQUIRED)
+add_library(verilated_fst STATIC ${VERILATOR_ROOT}/include/verilated_fst_c.cpp)
+target_compile_definitions(verilated_fst PRIVATE VM_TRACE=1 VM_TRACE_FST=1)
+target_compile_options(verilated_fst PRIVATE -w)
+target_link_libraries(verilated_fst PUBLIC verilated_runtime ZLIB::ZLIB)
+
 function(mixpe_verilate name)
-  cmake_parse_arguments(ARG "" "CONFIG;TOP" "" ${ARGN})
+  cmake_parse_arguments(ARG "WAVES" "CONFIG;TOP" "" ${ARGN})
   if(NOT ARG_CONFIG OR NOT ARG_TOP)
     message(FATAL_ERROR "mixpe_verilate(${name}): CONFIG and TOP are required")
   endif()
   get_filename_component(config ${ARG_CONFIG} ABSOLUTE BASE_DIR ${PROJECT_SOURCE_DIR})
   set(mdir ${CMAKE_BINARY_DIR}/verilated/${name})
   set(prefix V${name})
+  set(flags ${MIXPE_VERILATOR_FLAGS})
+  if(ARG_WAVES)
+    list(APPEND flags --trace-fst)
+  endif()
 
   add_custom_command(
     OUTPUT ${mdir}/params.vc ${mdir}/rtl_params.h
@@ -51,7 +62,7 @@ function(mixpe_verilate name)
 
   add_custom_command(
     OUTPUT ${mdir}/${prefix}__ALL.a
-    COMMAND ${VERILATOR_BIN} ${MIXPE_VERILATOR_FLAGS} --prefix ${prefix} --top-module ${ARG_TOP}
+    COMMAND ${VERILATOR_BIN} ${flags} --prefix ${prefix} --top-module ${ARG_TOP}
             --Mdir ${mdir} -f ${mdir}/params.vc -f rtl/rtl.f
     COMMAND $(MAKE) -s -C ${mdir} -f ${prefix}.mk OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
@@ -63,5 +74,6 @@ function(mixpe_verilate name)
   add_library(${name} INTERFACE)
   add_dependencies(${name} ${name}_rtl)
   target_include_directories(${name} INTERFACE ${mdir})
-  target_link_libraries(${name} INTERFACE ${mdir}/${prefix}__ALL.a verilated_runtime)
+  target_link_libraries(${name} INTERFACE ${mdir}/${prefix}__ALL.a
+                        $<IF:$<BOOL:${ARG_WAVES}>,verilated_fst,verilated_runtime>)
 endfunction()

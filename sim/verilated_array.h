@@ -7,14 +7,19 @@
 #pragma once
 
 #include <verilated.h>
+#include <verilated_fst_c.h>
 
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "compiler/gemm_schedule.h"
 #include "model/gemm_operands.h"
+#include "model/input_error.h"
 
 namespace mixpe {
 
@@ -24,6 +29,13 @@ struct ArrayRunResult {
   int64_t outputs_received = 0;
   std::string error;  // empty when the run completed
 };
+
+// Whether a Verilated model was built with FST tracing (mixpe_verilate(... WAVES)).
+template <class VModel, class = void>
+struct HasFstTrace : std::false_type {};
+template <class VModel>
+struct HasFstTrace<VModel, std::void_t<decltype(std::declval<VModel&>().trace(
+                               static_cast<VerilatedFstC*>(nullptr), 0))>> : std::true_type {};
 
 template <class VArray>
 class VerilatedArray {
@@ -35,7 +47,24 @@ class VerilatedArray {
     context_->fatalOnError(false);
     model_ = std::make_unique<VArray>(context_.get(), "mixpe_array");
   }
-  ~VerilatedArray() { model_->final(); }
+  ~VerilatedArray() {
+    model_->final();
+    if (waves_) waves_->close();
+  }
+
+  // Writes an FST waveform of every following run to `path` (both clock edges of every cycle;
+  // the time unit is half a cycle). Only for models built with WAVES.
+  void OpenWaves(const std::string& path) {
+    static_assert(HasFstTrace<VArray>::value, "this model was built without WAVES");
+    if constexpr (HasFstTrace<VArray>::value) {
+      // The FST writer does not report a file it cannot create: check first.
+      if (!std::ofstream(path)) throw InputError(path + ": cannot write the waveform file");
+      context_->traceEverOn(true);
+      waves_ = std::make_unique<VerilatedFstC>();
+      model_->trace(waves_.get(), 99);
+      waves_->open(path.c_str());
+    }
+  }
 
   // Runs `schedule` on `ops`. A run that has not produced every output by `cycle_limit` cycles
   // stops with an error naming how far it got.
@@ -51,6 +80,7 @@ class VerilatedArray {
       if (!CollectOutputs(schedule, ops, &result)) break;
       if (result.outputs_received == total) {
         result.cycles = t + 1;
+        time_ += t + 1;
         break;
       }
       if (t >= cycle_limit) {
@@ -61,8 +91,10 @@ class VerilatedArray {
       DriveInputs(schedule, ops, t);
       model_->clk_i = 0;
       model_->eval();
+      if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t)));
       model_->clk_i = 1;
       model_->eval();
+      if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t) + 1));
       if (context_->gotError()) {
         result.error = "RTL assertion failed in cycle " + std::to_string(t);
         context_->gotError(false);
@@ -144,6 +176,8 @@ class VerilatedArray {
   int acc_bits_;
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VArray> model_;
+  std::unique_ptr<VerilatedFstC> waves_;
+  uint64_t time_ = 0;  // cycles of the runs so far, so that waveforms of several runs follow on
   std::vector<size_t> drain_tile_;  // per column: the tile whose results come next
   std::vector<int> drain_row_;      // per column: the row within that tile
 };
