@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "Vmixpe_array_main.h"
-#include "Vmixpe_array_main_waves.h"
 #include "compiler/layer_trace.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
@@ -86,17 +85,10 @@ int Run(const std::string& config_path, const std::string& trace_path,
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
             << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
             << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
-  std::vector<LayerReport> reports;
-  if (waves_path.empty()) {
-    VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
-    reports = RunLayers(array, config, trace, only_layers);
-  } else {
-    VerilatedArray<Vmixpe_array_main_waves> array(config.rows, config.cols,
-                                                  config.accumulator_bits);
-    array.OpenWaves(waves_path);
-    reports = RunLayers(array, config, trace, only_layers);
-    std::cout << "waveform: " << waves_path << "\n";
-  }
+  VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
+  if (!waves_path.empty()) array.OpenWaves(waves_path);
+  const std::vector<LayerReport> reports = RunLayers(array, config, trace, only_layers);
+  if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
   for (const LayerReport& r : reports) {
     if (!r.pass()) return 1;
   }
