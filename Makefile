@@ -2,6 +2,7 @@
 #   make run     install what is missing, build (Release), run the default trace on the default config
 #   make test    install what is missing, build everything, run the whole test suite
 #   make bench   simulation-speed benchmark of the default array
+#   make area    yosys area proxy of the PE against a multiplier PE (docs/area.md)
 # Variables: CONFIG=<hardware.yaml> TRACE=<trace.yaml> BUILD_DIR=<dir> JOBS=<n>
 
 BUILD_DIR ?= build
@@ -9,7 +10,7 @@ CONFIG    ?= configs/default.yaml
 TRACE     ?= traces/llama2_7b_decoder_block.yaml
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench lint clean
+.PHONY: all deps configure build run test bench lint area clean
 
 all: build
 
@@ -34,6 +35,9 @@ bench: configure
 
 lint:
 	verilator --lint-only -Wall --assert -f rtl/rtl.f
+
+area: deps
+	bash synth/area.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -40,7 +40,8 @@ module mixpe_pe #(
   localparam int unsigned ProdBits = ActBits + WeightBits;
 
   // Elaboration-time parameter checks.
-  if (!(WeightBits inside {2, 3, 4, 8})) begin : g_bad_weight_bits
+  if (WeightBits != 2 && WeightBits != 3 && WeightBits != 4 && WeightBits != 8)
+  begin : g_bad_weight_bits
     $error("mixpe_pe: WeightBits must be 2, 3, 4 or 8");
   end
   if (ActBits < 2 || ActBits > 16) begin : g_bad_act_bits
@@ -153,6 +154,8 @@ module mixpe_pe #(
   // Assertions                 //
   ////////////////////////////////
 
+// Simulation-only checks; synthesis (yosys defines SYNTHESIS) sees none of this.
+`ifndef SYNTHESIS
   // Tracks whether a reduction is open (a first element seen, its last not yet).
   logic in_reduction_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -188,5 +191,6 @@ module mixpe_pe #(
     end
   end
   /* verilator lint_on SYNCASYNCNET */
+`endif  // SYNTHESIS
 
 endmodule
