@@ -82,19 +82,25 @@ void QuantizeIntGroup(const std::vector<double>& w, int bits, bool asymmetric, i
   if (zero_point != nullptr) *zero_point = static_cast<int32_t>(asymmetric ? z - half : 0);
 }
 
+// Zeroes a block's outputs and returns max|x|; `special` tells whether any x is NaN or Inf.
+double StartBlock(const double* x, int count, int64_t* units, uint32_t* codes, bool* special) {
+  double amax = 0;
+  for (int i = 0; i < count; ++i) {
+    if (!std::isfinite(x[i])) *special = true;
+    amax = std::max(amax, std::fabs(x[i]));
+  }
+  std::fill(units, units + count, 0);
+  std::fill(codes, codes + count, 0);
+  return amax;
+}
+
 // One OCP MX block: shared exponent floor(log2(max|x|)) - emax, clamped to [-127, 127]; elements
 // x / 2^shared rounded to nearest even with saturation. NaN or Inf anywhere: scale NaN, elements
 // zero. An all-zero block gets scale 2^-127 (code 0x00). Returns the E8M0 code.
 uint8_t QuantizeMxBlock(const ElementType& e, const double* x, int count, int64_t* units,
                         uint32_t* codes) {
-  double amax = 0;
   bool special = false;
-  for (int i = 0; i < count; ++i) {
-    if (!std::isfinite(x[i])) special = true;
-    amax = std::max(amax, std::fabs(x[i]));
-  }
-  std::fill(units, units + count, 0);
-  std::fill(codes, codes + count, 0);
+  const double amax = StartBlock(x, count, units, codes, &special);
   if (special) return kE8M0Nan;
   if (amax == 0) return 0;
   int exponent = 0;
@@ -131,14 +137,8 @@ uint32_t NvFp4TensorScale(const std::vector<double>& x) {
 // e2m1(x / (s_block * s_tensor)) with saturation; NaN or Inf anywhere: scale NaN (0x7F).
 uint32_t QuantizeNvFp4Block(const double* x, int count, double tensor_scale, int64_t* units,
                             uint32_t* codes) {
-  double amax = 0;
   bool special = false;
-  for (int i = 0; i < count; ++i) {
-    if (!std::isfinite(x[i])) special = true;
-    amax = std::max(amax, std::fabs(x[i]));
-  }
-  std::fill(units, units + count, 0);
-  std::fill(codes, codes + count, 0);
+  const double amax = StartBlock(x, count, units, codes, &special);
   if (special) return 0x7F;
   const uint32_t scale_code = EncodeFloat(kE4M3, amax / 6.0 / tensor_scale, Overflow::kSaturate);
   const double block_scale = DecodeFloat(kE4M3, scale_code) * tensor_scale;
