@@ -77,3 +77,27 @@ function(mixpe_verilate name)
   target_link_libraries(${name} INTERFACE ${mdir}/${prefix}__ALL.a
                         $<IF:$<BOOL:${ARG_WAVES}>,verilated_fst,verilated_runtime>)
 endfunction()
+
+# mixpe_verilate_unit(<name> TOP <module> SOURCES <file.sv>... [PARAMS -GName=value...])
+#
+# Builds one self-contained RTL unit whose parameters do not depend on the hardware YAML (a
+# floating-point adder, say) into a library target <name> (class V<name>) for its unit tests.
+function(mixpe_verilate_unit name)
+  cmake_parse_arguments(ARG "" "TOP" "SOURCES;PARAMS" ${ARGN})
+  set(mdir ${CMAKE_BINARY_DIR}/verilated/${name})
+  set(prefix V${name})
+  list(TRANSFORM ARG_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/)
+  add_custom_command(
+    OUTPUT ${mdir}/${prefix}__ALL.a
+    COMMAND ${VERILATOR_BIN} ${MIXPE_VERILATOR_FLAGS} --prefix ${prefix} --top-module ${ARG_TOP}
+            --Mdir ${mdir} ${ARG_PARAMS} ${ARG_SOURCES}
+    COMMAND $(MAKE) -s -C ${mdir} -f ${prefix}.mk OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1
+    DEPENDS ${ARG_SOURCES}
+    COMMENT "Verilating ${ARG_TOP} as ${prefix}"
+    VERBATIM)
+  add_custom_target(${name}_rtl DEPENDS ${mdir}/${prefix}__ALL.a)
+  add_library(${name} INTERFACE)
+  add_dependencies(${name} ${name}_rtl)
+  target_include_directories(${name} INTERFACE ${mdir})
+  target_link_libraries(${name} INTERFACE ${mdir}/${prefix}__ALL.a verilated_runtime)
+endfunction()
