@@ -2,8 +2,8 @@
 //
 // Each cycle in which both an activation and a weight arrive, the PE multiplies the signed
 // activation by the two's-complement weight code with shifts and adds (mixpe_shift_add_mul, no
-// multiplier) and adds the product to its accumulator. The activation (with its first/last flags) moves on to the right
-// neighbour and the weight to the neighbour below, one register each. On the last element of a
+// multiplier) and adds the product to its accumulator. The activation (with its first/last
+// flags) moves on to the right neighbour and the weight to the neighbour below, one register each. On the last element of a
 // reduction the finished sum is handed to the drain chain, which moves results one row up per
 // cycle toward the array's north edge while the accumulator starts on the next output.
 module mixpe_pe #(

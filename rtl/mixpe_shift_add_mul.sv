@@ -2,9 +2,9 @@
 //
 // For a WeightBits-bit code w = -w[W-1]*2^(W-1) + sum_{i<W-1} w[i]*2^i:
 //   a*w = sum_{i<W-1} (a & {w[i]}) << i  -  (a & {w[W-1]}) << (W-1)
-// in ActBits+WeightBits bits, which hold every product exactly. tests/formal proves it equal to
-// a multiplication for every input (yosys SAT), and rtl_no_multiplier_test checks that no '*'
-// appears here.
+// in ActBits+WeightBits bits, which hold every product exactly. tests/formal/ proves it equal to
+// a multiplication for every input (yosys SAT), and tests/rtl_no_multiplier_test.sh checks that
+// no '*' appears here.
 module mixpe_shift_add_mul #(
   parameter int unsigned ActBits    = 8,  // signed activation width
   parameter int unsigned WeightBits = 4   // two's-complement weight width
