@@ -1,0 +1,110 @@
+// Per-output dequantization once per group (docs/numerics.md, section 5): for each reduction unit
+// u of an output, takes the unit's exact integer sums and accumulates
+//   D_u = P_u - z_u * S_u
+//   t_u = rne_fp32(D_u * scale_u * 2^scale_exp_u)      (mixpe_int_to_fp32)
+//   y   = rne_fp32(y + t_u), y starting at +0          (mixpe_fp32_add)
+// and presents y after the output's last unit. One unit per cycle; `scale_i` is the exact
+// product of the unit's activation and weight scale significands, `scale_exp_i` the sum of all
+// exponents (scales and element units). A NaN scale makes the output NaN (0x7FC00000).
+//
+// The multiplications here happen once per group, not once per element, in a unit shared by a
+// column of PEs; they are written as `*` (the PE's per-element product is the shift-and-add one).
+module mixpe_group_dequant #(
+  parameter int unsigned SumBits   = 28,  // signed width of P_u and S_u
+  parameter int unsigned ZeroBits  = 8,   // signed width of the zero point
+  parameter int unsigned ScaleBits = 22,  // unsigned width of the scale significand product
+  parameter int unsigned ExpBits   = 10   // signed width of the exponent
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+
+  // One reduction unit of one output per cycle.
+  input  logic                 unit_valid_i,
+  input  logic                 unit_first_i,      // first unit of the output: y restarts at +0
+  input  logic                 unit_last_i,       // last unit: y is presented next cycle
+  input  logic [SumBits-1:0]   product_sum_i,     // P_u, signed
+  input  logic [SumBits-1:0]   activation_sum_i,  // S_u, signed (shared by a row's outputs)
+  input  logic [ZeroBits-1:0]  zero_point_i,      // z_u, signed (0 for symmetric weights)
+  input  logic [ScaleBits-1:0] scale_i,           // scale significand product, unsigned
+  input  logic [ExpBits-1:0]   scale_exp_i,       // exponent of the term, signed
+  input  logic                 scale_nan_i,       // a NaN block scale covers this unit
+
+  // The finished output.
+  output logic                 y_valid_o,
+  output logic [31:0]          y_o                // FP32
+);
+
+  localparam int unsigned CorrectedBits = SumBits + ZeroBits + 1;
+  localparam int unsigned TermBits      = CorrectedBits + ScaleBits + 1;
+
+  if (TermBits > 62) begin : g_bad_widths
+    $error("mixpe_group_dequant: SumBits + ZeroBits + ScaleBits must be at most 60");
+  end
+
+  ////////////////////////////////
+  // Zero point, scale          //
+  ////////////////////////////////
+
+  logic signed [CorrectedBits-1:0] corrected;  // D_u, exact
+  logic signed [TermBits-1:0]      term_int;   // D_u * scale, exact
+
+  always_comb begin
+    corrected = CorrectedBits'($signed(product_sum_i)) -
+                CorrectedBits'($signed(zero_point_i)) * CorrectedBits'($signed(activation_sum_i));
+    term_int  = TermBits'(corrected) * $signed({1'b0, scale_i});
+  end
+
+  logic [31:0] term_fp32;  // t_u before the NaN override
+
+  mixpe_int_to_fp32 #(
+    .ValueBits (TermBits),
+    .ExpBits   (ExpBits)
+  ) u_round (
+    .value_i (term_int),
+    .exp_i   (scale_exp_i),
+    .fp32_o  (term_fp32)
+  );
+
+  ////////////////////////////////
+  // FP32 accumulation          //
+  ////////////////////////////////
+
+  logic [31:0] y_d, y_q;
+  logic [31:0] y_base;  // the running sum this unit adds to
+  logic [31:0] term;    // t_u
+  logic [31:0] y_sum;
+
+  always_comb begin
+    y_base = unit_first_i ? 32'h0000_0000 : y_q;
+    term   = scale_nan_i ? 32'h7FC0_0000 : term_fp32;
+  end
+
+  mixpe_fp32_add u_add (
+    .a_i   (y_base),
+    .b_i   (term),
+    .sum_o (y_sum)
+  );
+
+  always_comb begin
+    y_d = unit_valid_i ? y_sum : y_q;
+  end
+
+  logic y_valid_d, y_valid_q;
+  assign y_valid_d = unit_valid_i & unit_last_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      y_valid_q <= 1'b0;
+    end else begin
+      y_valid_q <= y_valid_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    y_q <= y_d;
+  end
+
+  assign y_valid_o = y_valid_q;
+  assign y_o       = y_q;
+
+endmodule
