@@ -89,6 +89,7 @@ function(mixpe_verilate_unit name)
   list(TRANSFORM ARG_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/)
   add_custom_command(
     OUTPUT ${mdir}/${prefix}__ALL.a
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${mdir}
     COMMAND ${VERILATOR_BIN} ${MIXPE_VERILATOR_FLAGS} --prefix ${prefix} --top-module ${ARG_TOP}
             --Mdir ${mdir} ${ARG_PARAMS} ${ARG_SOURCES}
     COMMAND $(MAKE) -s -C ${mdir} -f ${prefix}.mk OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1

@@ -3,7 +3,8 @@
 //   D_u = P_u - z_u * S_u
 //   t_u = rne_fp32(D_u * scale_u * 2^scale_exp_u)      (mixpe_int_to_fp32)
 //   y   = rne_fp32(y + t_u), y starting at +0          (mixpe_fp32_add)
-// and presents y after the output's last unit. One unit per cycle; `scale_i` is the exact
+// and presents rne_fp32(y * r_m) after the output's last unit (mixpe_fp32_mul), r_m being the
+// output's row scale (per-token and tensor scales; 1.0 where there are none: y * 1.0 = y). One unit per cycle; `scale_i` is the exact
 // product of the unit's activation and weight scale significands, `scale_exp_i` the sum of all
 // exponents (scales and element units). A NaN scale makes the output NaN (0x7FC00000).
 //
@@ -28,10 +29,11 @@ module mixpe_group_dequant #(
   input  logic [ScaleBits-1:0] scale_i,           // scale significand product, unsigned
   input  logic [ExpBits-1:0]   scale_exp_i,       // exponent of the term, signed
   input  logic                 scale_nan_i,       // a NaN block scale covers this unit
+  input  logic [31:0]          row_scale_i,       // r_m, FP32, taken with the last unit
 
   // The finished output.
   output logic                 y_valid_o,
-  output logic [31:0]          y_o                // FP32
+  output logic [31:0]          y_o                // FP32: y * r_m
 );
 
   localparam int unsigned CorrectedBits = SumBits + ZeroBits + 1;
@@ -100,11 +102,23 @@ module mixpe_group_dequant #(
     end
   end
 
+  logic [31:0] row_scale_q;
+
   always_ff @(posedge clk_i) begin
     y_q <= y_d;
+    if (y_valid_d) row_scale_q <= row_scale_i;
   end
 
+  ////////////////////////////////
+  // Row scale                  //
+  ////////////////////////////////
+
+  mixpe_fp32_mul u_row_scale (
+    .a_i       (y_q),
+    .b_i       (row_scale_q),
+    .product_o (y_o)
+  );
+
   assign y_valid_o = y_valid_q;
-  assign y_o       = y_q;
 
 endmodule

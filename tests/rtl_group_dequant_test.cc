@@ -49,7 +49,7 @@ struct Unit {
 };
 
 // The golden arithmetic of section 5, written from the spec with the model's rounding.
-uint32_t GoldenOutput(const std::vector<Unit>& units) {
+uint32_t GoldenOutput(const std::vector<Unit>& units, float row_scale = 1.0f) {
   float y = 0.0f;
   for (const Unit& u : units) {
     const __int128 corrected = u.product_sum - u.zero_point * u.activation_sum;
@@ -58,6 +58,7 @@ uint32_t GoldenOutput(const std::vector<Unit>& units) {
                                                            Overflow::kInfinity));
     y = y + term;
   }
+  y = y * row_scale;
   return std::isnan(y) ? 0x7FC00000u : Bits(y);
 }
 
@@ -83,7 +84,7 @@ class RtlGroupDequantTest : public ::testing::Test {
 
   // Streams one output's units through the RTL and returns y.
  public:
-  uint32_t Rtl(const std::vector<Unit>& units) {
+  uint32_t Rtl(const std::vector<Unit>& units, float row_scale = 1.0f) {
     for (size_t i = 0; i < units.size(); ++i) {
       const Unit& u = units[i];
       unit_->unit_valid_i = 1;
@@ -95,6 +96,7 @@ class RtlGroupDequantTest : public ::testing::Test {
       unit_->scale_i = static_cast<uint32_t>(u.scale & Mask(kScaleBits));
       unit_->scale_exp_i = static_cast<uint16_t>(u.exponent & Mask(kExpBits));
       unit_->scale_nan_i = u.nan;
+      unit_->row_scale_i = Bits(row_scale);
       Clock();
       EXPECT_EQ(static_cast<bool>(unit_->y_valid_o), i + 1 == units.size());
     }
@@ -118,6 +120,8 @@ TEST_F(RtlGroupDequantTest, HandComputedOutput) {
   EXPECT_EQ(Rtl({{-5, 0, 0, 1, 0, false}, {5, 0, 0, 1, 0, false}}), 0x00000000u);
   // y restarts at +0 for the next output.
   EXPECT_EQ(Rtl({{1, 0, 0, 1, 0, false}}), 0x3F800000u);
+  // The row scale multiplies the finished sum once: 16 * 0.375 = 6.
+  EXPECT_EQ(Rtl({{100, 20, 3, 3, -2, false}, {-7, 5, 0, 1, 1, false}}, 0.375f), 0x40C00000u);
 }
 
 TEST_F(RtlGroupDequantTest, RandomUnitsMatchTheGoldenArithmetic) {
@@ -141,7 +145,10 @@ TEST_F(RtlGroupDequantTest, RandomUnitsMatchTheGoldenArithmetic) {
       u.exponent = base_exponent + static_cast<int>(rng() % 40) - 20;
       u.nan = rng() % 1000 == 0;
     }
-    ASSERT_EQ(Rtl(units), GoldenOutput(units)) << "output " << output;
+    // A random row scale on every other output, 1.0 otherwise.
+    const float row_scale =
+        output % 2 == 0 ? 1.0f : FromBits(static_cast<uint32_t>(rng()) & 0xBFFFFFFFu);
+    ASSERT_EQ(Rtl(units, row_scale), GoldenOutput(units, row_scale)) << "output " << output;
   }
 }
 
@@ -163,7 +170,16 @@ void CheckAgainstMpGemm(RtlGroupDequantTest* test, const char* weight_format,
   const BlockedTensor qa =
       fp16 ? AlignFp16Blocks(qa_raw, std::gcd(qw.block, kMaxFp16AlignBlock)) : qa_raw;
   const int unit = ReductionUnit(qa, qw);
+  const Dyadic tensor_a = Dyadic::FromFloatCode(kFp32, qa.tensor_scale_code);
+  const Dyadic tensor_w = Dyadic::FromFloatCode(kFp32, qw.tensor_scale_code);
   for (int64_t row = 0; row < m; ++row) {
+    // r_m: one rounding of the exact product of the token and tensor scales (section 5).
+    const Dyadic token = qa.row_scale_codes.empty()
+                             ? Dyadic{}
+                             : Dyadic::FromFloatCode(kFp16, qa.row_scale_codes[row]);
+    const float row_scale = FromBits(RoundScaledToFloat(
+        kFp32, static_cast<__int128>(token.mantissa) * tensor_a.mantissa * tensor_w.mantissa,
+        token.exponent + tensor_a.exponent + tensor_w.exponent, Overflow::kInfinity));
     for (int64_t col = 0; col < n; ++col) {
       std::vector<Unit> units;
       for (int64_t k0 = 0; k0 < k; k0 += unit) {
@@ -180,7 +196,8 @@ void CheckAgainstMpGemm(RtlGroupDequantTest* test, const char* weight_format,
         u.nan = sa.nan || sw.nan;
         units.push_back(u);
       }
-      ASSERT_EQ(test->Rtl(units), Bits(golden[row * n + col])) << "y[" << row << "][" << col << "]";
+      ASSERT_EQ(test->Rtl(units, row_scale), Bits(golden[row * n + col]))
+          << "y[" << row << "][" << col << "]";
     }
   }
 }
@@ -199,6 +216,14 @@ TEST_F(RtlGroupDequantTest, ReproducesTheGoldenGemmForMxfp4TimesMxfp8) {
 
 TEST_F(RtlGroupDequantTest, ReproducesTheGoldenGemmForMixedWidths) {
   CheckAgainstMpGemm(this, "intmix234_g64_asym", "mxint8");
+}
+
+TEST_F(RtlGroupDequantTest, ReproducesTheGoldenGemmForW4A8PerToken) {
+  CheckAgainstMpGemm(this, "int4_g128_asym", "int8_token");
+}
+
+TEST_F(RtlGroupDequantTest, ReproducesTheGoldenGemmForNvfp4) {
+  CheckAgainstMpGemm(this, "nvfp4", "nvfp4");
 }
 
 }  // namespace
