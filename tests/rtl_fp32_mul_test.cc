@@ -20,37 +20,19 @@
 #include <vector>
 
 #include "Vfp32_mul_unit.h"
+#include "fp32_pair_checker.h"
 
 namespace mixpe {
 namespace {
 
-constexpr uint32_t kCanonicalNaN = 0x7FC00000u;
+using testing_util::CanonicalBits;
+using testing_util::FloatOf;
+using testing_util::Hex;
+using testing_util::kCanonicalNaN;
+using testing_util::TestSeed;
 
-// The oracle: the host's binary32 multiplication. This file must not be built with -ffast-math
-// (or anything that sets FTZ/DAZ): the oracle would flush subnormals.
-uint32_t HostProduct(uint32_t a, uint32_t b) {
-  float fa, fb;
-  std::memcpy(&fa, &a, 4);
-  std::memcpy(&fb, &b, 4);
-  const float product = fa * fb;
-  if (std::isnan(product)) return kCanonicalNaN;
-  uint32_t bits;
-  std::memcpy(&bits, &product, 4);
-  return bits;
-}
-
-std::string Hex(uint32_t bits) {
-  std::ostringstream out;
-  out << "0x" << std::hex << std::uppercase << std::setw(8) << std::setfill('0') << bits;
-  return out.str();
-}
-
-// The seed of the random tests: MIXPE_TEST_SEED if set (decimal or 0x hex), else a fixed one.
-uint64_t TestSeed() {
-  const char* env = std::getenv("MIXPE_TEST_SEED");
-  if (env != nullptr && *env != '\0') return std::strtoull(env, nullptr, 0);
-  return 0x6d69787065ull;
-}
+// The oracle: the host's binary32 arithmetic.
+uint32_t HostProduct(uint32_t a, uint32_t b) { return CanonicalBits(FloatOf(a) * FloatOf(b)); }
 
 class RtlFp32MulTest : public ::testing::Test {
  protected:
@@ -71,41 +53,13 @@ class RtlFp32MulTest : public ::testing::Test {
     return multiplier_->product_o;
   }
 
-  // Compares one pair against the oracle; keeps the first few mismatches for the failure message.
-  void Check(uint32_t a, uint32_t b) {
-    ++checked_;
-    const uint32_t rtl = RtlProduct(a, b);
-    const uint32_t expected = HostProduct(a, b);
-    const uint32_t exponent = expected >> 23 & 0xFF;
-    if ((expected & 0x7FFFFFFF) == 0) {
-      ++zeros_;
-    } else if (exponent == 0) {
-      ++subnormals_;
-    } else if (exponent == 0xFF) {
-      ++infs_and_nans_;
-    }
-    if (rtl != expected) {
-      if (++mismatches_ <= 10) {
-        first_mismatches_ << "\n  " << Hex(a) << " * " << Hex(b) << ": RTL " << Hex(rtl)
-                          << ", expected " << Hex(expected);
-      }
-    }
-  }
-
-  void ExpectNoMismatch() {
-    EXPECT_EQ(mismatches_, 0) << "of " << checked_
-                              << " pairs; first ones:" << first_mismatches_.str();
-    // What the pairs reached: results that are zero, subnormal, Inf or NaN.
-    std::cout << "[ pairs ] " << checked_ << " checked; results: " << zeros_ << " zero, "
-              << subnormals_ << " subnormal, " << infs_and_nans_ << " Inf or NaN\n";
-  }
+  // Compares one pair against the oracle.
+  void Check(uint32_t a, uint32_t b) { pairs_.Check(a, b, RtlProduct(a, b), HostProduct(a, b)); }
+  void ExpectNoMismatch() const { pairs_.ExpectNoMismatch(); }
 
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<Vfp32_mul_unit> multiplier_;
-  int64_t checked_ = 0;
-  int64_t mismatches_ = 0;
-  int64_t zeros_ = 0, subnormals_ = 0, infs_and_nans_ = 0;
-  std::ostringstream first_mismatches_;
+  testing_util::Fp32PairChecker pairs_{"*"};
 };
 
 struct HandCase {
@@ -240,7 +194,7 @@ TEST_F(RtlFp32MulTest, EveryPairOfBoundaryPatterns) {
   for (uint32_t a : patterns) {
     for (uint32_t b : patterns) Check(a, b);
   }
-  EXPECT_EQ(checked_, int64_t{168} * 168);
+  EXPECT_EQ(pairs_.checked(), int64_t{168} * 168);
   ExpectNoMismatch();
 }
 
@@ -300,7 +254,7 @@ TEST_F(RtlFp32MulTest, RandomExponentsNearTheBoundaries) {
   std::cout << "[ seed ] " << seed << " (MIXPE_TEST_SEED + 1)\n";
   std::mt19937_64 rng(seed);
   int64_t attempts = 0;
-  while (checked_ < 20'000'000) {
+  while (pairs_.checked() < 20'000'000) {
     ++attempts;
     const uint64_t r = rng();     // kinds, signs, c
     const uint64_t s = rng();     // significands
@@ -338,7 +292,7 @@ TEST_F(RtlFp32MulTest, RandomExponentsNearTheBoundaries) {
     }
     Check(a, b);
   }
-  std::cout << "[ draws ] " << attempts << " for " << checked_ << " representable pairs\n";
+  std::cout << "[ draws ] " << attempts << " for " << pairs_.checked() << " representable pairs\n";
   ExpectNoMismatch();
 }
 

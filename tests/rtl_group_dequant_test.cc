@@ -12,6 +12,7 @@
 #include <random>
 
 #include "Vgroup_dequant_unit.h"
+#include "fp32_pair_checker.h"
 #include "model/minifloat.h"
 #include "model/mpgemm.h"
 #include "model/quantize.h"
@@ -27,17 +28,8 @@ constexpr int kExpBits = 10;
 
 uint64_t Mask(int bits) { return (uint64_t{1} << bits) - 1; }
 
-uint32_t Bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-float FromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
+using testing_util::CanonicalBits;
+using testing_util::FloatOf;
 
 struct Unit {
   int64_t product_sum = 0;
@@ -54,12 +46,12 @@ uint32_t GoldenOutput(const std::vector<Unit>& units, float row_scale = 1.0f) {
   for (const Unit& u : units) {
     const __int128 corrected = u.product_sum - u.zero_point * u.activation_sum;
     const float term = u.nan ? std::numeric_limits<float>::quiet_NaN()
-                             : FromBits(RoundScaledToFloat(kFp32, corrected * u.scale, u.exponent,
-                                                           Overflow::kInfinity));
+                             : FloatOf(RoundScaledToFloat(kFp32, corrected * u.scale, u.exponent,
+                                                          Overflow::kInfinity));
     y = y + term;
   }
   y = y * row_scale;
-  return std::isnan(y) ? 0x7FC00000u : Bits(y);
+  return CanonicalBits(y);
 }
 
 class RtlGroupDequantTest : public ::testing::Test {
@@ -96,7 +88,7 @@ class RtlGroupDequantTest : public ::testing::Test {
       unit_->scale_i = static_cast<uint32_t>(u.scale & Mask(kScaleBits));
       unit_->scale_exp_i = static_cast<uint16_t>(u.exponent & Mask(kExpBits));
       unit_->scale_nan_i = u.nan;
-      unit_->row_scale_i = Bits(row_scale);
+      unit_->row_scale_i = CanonicalBits(row_scale);
       Clock();
       EXPECT_EQ(static_cast<bool>(unit_->y_valid_o), i + 1 == units.size());
     }
@@ -147,7 +139,7 @@ TEST_F(RtlGroupDequantTest, RandomUnitsMatchTheGoldenArithmetic) {
     }
     // A random row scale on every other output, 1.0 otherwise.
     const float row_scale =
-        output % 2 == 0 ? 1.0f : FromBits(static_cast<uint32_t>(rng()) & 0xBFFFFFFFu);
+        output % 2 == 0 ? 1.0f : FloatOf(static_cast<uint32_t>(rng()) & 0xBFFFFFFFu);
     ASSERT_EQ(Rtl(units, row_scale), GoldenOutput(units, row_scale)) << "output " << output;
   }
 }
@@ -177,7 +169,7 @@ void CheckAgainstMpGemm(RtlGroupDequantTest* test, const char* weight_format,
     const Dyadic token = qa.row_scale_codes.empty()
                              ? Dyadic{}
                              : Dyadic::FromFloatCode(kFp16, qa.row_scale_codes[row]);
-    const float row_scale = FromBits(RoundScaledToFloat(
+    const float row_scale = FloatOf(RoundScaledToFloat(
         kFp32, static_cast<__int128>(token.mantissa) * tensor_a.mantissa * tensor_w.mantissa,
         token.exponent + tensor_a.exponent + tensor_w.exponent, Overflow::kInfinity));
     for (int64_t col = 0; col < n; ++col) {
@@ -196,7 +188,7 @@ void CheckAgainstMpGemm(RtlGroupDequantTest* test, const char* weight_format,
         u.nan = sa.nan || sw.nan;
         units.push_back(u);
       }
-      ASSERT_EQ(test->Rtl(units, row_scale), Bits(golden[row * n + col]))
+      ASSERT_EQ(test->Rtl(units, row_scale), CanonicalBits(golden[row * n + col]))
           << "y[" << row << "][" << col << "]";
     }
   }
