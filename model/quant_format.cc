@@ -77,6 +77,27 @@ std::string MxName(const ElementType& e) {
 
 }  // namespace
 
+std::vector<std::string> AllWeightFormatNames() {
+  std::vector<std::string> names;
+  for (const char* b : {"2", "3", "4", "8"}) {
+    for (const char* g : {"32", "64", "128", "ch"}) {
+      names.push_back(std::string("int") + b + "_g" + g);
+      names.push_back(std::string("int") + b + "_g" + g + "_asym");
+    }
+  }
+  for (const char* widths : {"234", "24", "23", "34"}) {
+    for (const char* g : {"32", "64", "128"}) {
+      names.push_back(std::string("intmix") + widths + "_g" + g);
+      names.push_back(std::string("intmix") + widths + "_g" + g + "_asym");
+    }
+  }
+  for (const char* name : {"mxint8", "mxint4", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2",
+                           "mxfp6_e2m3", "mxfp4", "nvfp4"}) {
+    names.push_back(name);
+  }
+  return names;
+}
+
 ScaleType WeightFormat::scale_type() const {
   switch (family) {
     case WeightFamily::kGroupInt:

@@ -82,6 +82,10 @@ struct ActivationFormat {
 WeightFormat ParseWeightFormat(const std::string& name);
 ActivationFormat ParseActivationFormat(const std::string& name);
 
+// Every weight format name ParseWeightFormat accepts (mixed widths: every set of two or three of
+// 2, 3, 4 in increasing order), for tests and listings.
+std::vector<std::string> AllWeightFormatNames();
+
 // The MX element types by name ("mxfp4" -> E2M1, ...); shared by weights and activations.
 ElementType MxElement(const std::string& name);
 

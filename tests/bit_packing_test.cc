@@ -208,27 +208,6 @@ TEST(BitPackingTest, ScalesAndTensorScaleAreLittleEndian) {
 
 // ===== UnpackWeights(PackTensor(QuantizeWeights(...))) for every weight format name =====
 
-std::vector<std::string> AllWeightFormatNames() {
-  std::vector<std::string> names;
-  for (const char* b : {"2", "3", "4", "8"}) {
-    for (const char* g : {"32", "64", "128", "ch"}) {
-      names.push_back(std::string("int") + b + "_g" + g);
-      names.push_back(std::string("int") + b + "_g" + g + "_asym");
-    }
-  }
-  for (const char* widths : {"234", "24", "23", "34"}) {
-    for (const char* g : {"32", "64", "128"}) {
-      names.push_back(std::string("intmix") + widths + "_g" + g);
-      names.push_back(std::string("intmix") + widths + "_g" + g + "_asym");
-    }
-  }
-  for (const char* name : {"mxint8", "mxint4", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2",
-                           "mxfp6_e2m3", "mxfp4", "nvfp4"}) {
-    names.push_back(name);
-  }
-  return names;
-}
-
 TEST(BitPackingTest, EveryWeightFormatRoundTripsThroughItsMemoryImage) {
   SCOPED_TRACE(testing::Message() << "seed " << kSeed + 1);
   std::mt19937_64 rng(kSeed + 1);

@@ -17,6 +17,8 @@
 namespace mixpe {
 namespace {
 
+using testing_util::BadEdit;
+using testing_util::BadEditName;
 using testing_util::ContainsAll;
 using testing_util::IsFieldError;
 using testing_util::ReplaceOnce;
@@ -138,14 +140,6 @@ TEST(HardwareConfigTest, TopLevelThatIsNotAMappingIsRejected) {
 
 // --- Missing keys, wrong types, impossible values, unknown keys: one edit of kValidConfig each ---
 
-struct BadEdit {
-  std::string test_name;
-  std::string from;  // text of kValidConfig to replace
-  std::string to;
-  std::string key_path;                     // as the message must spell it
-  std::vector<std::string> expected_words;  // what was expected, as the message must say it
-};
-
 class HardwareConfigBadEditTest : public testing::TestWithParam<BadEdit> {};
 
 TEST_P(HardwareConfigBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
@@ -153,13 +147,6 @@ TEST_P(HardwareConfigBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
   const std::string path = WriteTempFile(ReplaceOnce(kValidConfig, param.from, param.to));
   EXPECT_TRUE(IsFieldError(LoadError(path), path, param.key_path, param.expected_words));
 }
-
-std::string BadEditName(const testing::TestParamInfo<BadEdit>& info) {
-  return info.param.test_name;
-}
-
-// Names the edit when gtest prints a failing parameter.
-void PrintTo(const BadEdit& edit, std::ostream* os) { *os << edit.test_name; }
 
 // Each required key, deleted on its own.
 INSTANTIATE_TEST_SUITE_P(

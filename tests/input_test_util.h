@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -79,5 +80,21 @@ inline testing::AssertionResult IsFieldError(const std::string& message, const s
   parts.insert(parts.end(), expected_words.begin(), expected_words.end());
   return ContainsAll(message, parts);
 }
+
+// One edit of a valid document that must make it fail to load, for value-parameterized tests.
+struct BadEdit {
+  std::string test_name;
+  std::string from;  // text of the valid document to replace
+  std::string to;
+  std::string key_path;                     // as the message must spell it
+  std::vector<std::string> expected_words;  // what was expected, as the message must say it
+};
+
+inline std::string BadEditName(const testing::TestParamInfo<BadEdit>& info) {
+  return info.param.test_name;
+}
+
+// Names the edit when gtest prints a failing parameter.
+inline void PrintTo(const BadEdit& edit, std::ostream* os) { *os << edit.test_name; }
 
 }  // namespace mixpe::testing_util

@@ -16,6 +16,8 @@
 namespace mixpe {
 namespace {
 
+using testing_util::BadEdit;
+using testing_util::BadEditName;
 using testing_util::ContainsAll;
 using testing_util::IsFieldError;
 using testing_util::ReplaceOnce;
@@ -142,14 +144,6 @@ TEST(LayerTraceTest, DuplicateLayerNameIsRejected) {
 
 // --- Missing keys, bad sizes, unknown keys: one edit of kValidTrace each -----------------------
 
-struct BadEdit {
-  std::string test_name;
-  std::string from;  // text of kValidTrace to replace
-  std::string to;
-  std::string key_path;                     // as the message must spell it
-  std::vector<std::string> expected_words;  // what was expected, as the message must say it
-};
-
 class LayerTraceBadEditTest : public testing::TestWithParam<BadEdit> {};
 
 TEST_P(LayerTraceBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
@@ -157,13 +151,6 @@ TEST_P(LayerTraceBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
   const std::string path = WriteTempFile(ReplaceOnce(kValidTrace, param.from, param.to));
   EXPECT_TRUE(IsFieldError(LoadError(path), path, param.key_path, param.expected_words));
 }
-
-std::string BadEditName(const testing::TestParamInfo<BadEdit>& info) {
-  return info.param.test_name;
-}
-
-// Names the edit when gtest prints a failing parameter.
-void PrintTo(const BadEdit& edit, std::ostream* os) { *os << edit.test_name; }
 
 INSTANTIATE_TEST_SUITE_P(
     MissingKey, LayerTraceBadEditTest,

@@ -1043,27 +1043,6 @@ std::vector<uint8_t> MixedBitsOracle(const std::vector<int>& widths_in,
   return bits;
 }
 
-std::vector<std::string> AllWeightFormatNames() {
-  std::vector<std::string> names;
-  for (const char* b : {"2", "3", "4", "8"}) {
-    for (const char* g : {"32", "64", "128", "ch"}) {
-      names.push_back(std::string("int") + b + "_g" + g);
-      names.push_back(std::string("int") + b + "_g" + g + "_asym");
-    }
-  }
-  for (const char* widths : {"234", "24", "23", "34"}) {
-    for (const char* g : {"32", "64", "128"}) {
-      names.push_back(std::string("intmix") + widths + "_g" + g);
-      names.push_back(std::string("intmix") + widths + "_g" + g + "_asym");
-    }
-  }
-  for (const char* mx : {"mxint8", "mxint4", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3",
-                         "mxfp4", "nvfp4"}) {
-    names.push_back(mx);
-  }
-  return names;
-}
-
 TEST(QuantizeTest, RandomWeightsOfEveryFormatMatchTheOracleAndRoundTripWithinHalfAStep) {
   SCOPED_TRACE(testing::Message() << "seed " << kSeed);
   std::mt19937_64 rng(kSeed);
