@@ -1,6 +1,7 @@
-// mixpe: the command-line front door. `mixpe run` streams every layer of a trace through the
-// Verilated RTL array built from the hardware YAML, checks each output bit for bit and each cycle
-// count against the golden model, and prints a report.
+// mixpe: the command-line front door. `mixpe run` streams every layer of a trace, quantized to the
+// layer's formats, through the Verilated RTL core (the PE array with dequantization) built from
+// the hardware YAML, checks each FP32 output bit for bit and each cycle count against the golden
+// model, and prints a report.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -9,7 +10,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "Vmixpe_array_main.h"
+#include "Vmixpe_core_main.h"
 #include "compiler/layer_trace.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
@@ -29,10 +30,18 @@ void CheckConfigMatchesBuild(const HardwareConfig& config) {
                     config.weight_bits == rtl_params::kWeightBits &&
                     config.activation_bits == rtl_params::kActBits &&
                     config.accumulator_bits == rtl_params::kAccBits;
+  if (same && HasFp4Weights(config) && !rtl_params::kFp4Weights) {
+    throw InputError(
+        config.source_file +
+        ": formats.weights lists an FP4 (E2M1) format, but this mixpe was built "
+        "from " +
+        rtl_params::kConfigFile +
+        " without the PE's FP4 mode; rebuild for it with: make run CONFIG=" + config.source_file);
+  }
   if (same) return;
   std::ostringstream msg;
   msg << config.source_file << ": describes a " << ShortDescription(config)
-      << " array, but this mixpe was built from " << rtl_params::kConfigFile << " ("
+      << " core, but this mixpe was built from " << rtl_params::kConfigFile << " ("
       << rtl_params::kRows << "x" << rtl_params::kCols << " W" << rtl_params::kWeightBits << "A"
       << rtl_params::kActBits << " acc" << rtl_params::kAccBits
       << "); rebuild for it with: make run CONFIG=" << config.source_file;
@@ -40,8 +49,8 @@ void CheckConfigMatchesBuild(const HardwareConfig& config) {
 }
 
 // Runs the trace's layers (or only those named) and prints the report as they finish.
-template <class VArray>
-std::vector<LayerReport> RunLayers(VerilatedArray<VArray>& array, const HardwareConfig& config,
+template <class VCore>
+std::vector<LayerReport> RunLayers(VerilatedCore<VCore>& core, const HardwareConfig& config,
                                    const LayerTrace& trace,
                                    const std::vector<std::string>& only_layers) {
   std::vector<LayerReport> reports;
@@ -52,7 +61,7 @@ std::vector<LayerReport> RunLayers(VerilatedArray<VArray>& array, const Hardware
         std::find(only_layers.begin(), only_layers.end(), layer.name) == only_layers.end()) {
       continue;
     }
-    reports.push_back(RunLayer(array, config, layer, trace.seed + i));
+    reports.push_back(RunLayer(core, config, layer, trace.seed + i));
     PrintLayerLine(std::cout, config, reports.back());
   }
   PrintReportTotal(std::cout, config, reports);
@@ -77,17 +86,18 @@ int Run(const std::string& config_path, const std::string& trace_path,
   if (!waves_path.empty() && !std::ofstream(waves_path)) {
     throw InputError(waves_path + ": cannot write the waveform file");
   }
-  // Schedules are validated for every layer before any simulation starts.
+  // Formats and schedules are validated for every layer before any simulation starts.
   for (const GemmLayer& layer : trace.layers) {
-    TileGemm(config, layer.name, layer.m, layer.k, layer.n);
+    const LayerFormats formats = ResolveLayerFormats(layer, config);
+    TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
   }
 
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
             << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
             << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
-  VerilatedArray<Vmixpe_array_main> array(config.rows, config.cols, config.accumulator_bits);
-  if (!waves_path.empty()) array.OpenWaves(waves_path);
-  const std::vector<LayerReport> reports = RunLayers(array, config, trace, only_layers);
+  VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
+  if (!waves_path.empty()) core.OpenWaves(waves_path);
+  const std::vector<LayerReport> reports = RunLayers(core, config, trace, only_layers);
   if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
   for (const LayerReport& r : reports) {
     if (!r.pass()) return 1;
@@ -147,7 +157,7 @@ int main(int argc, char** argv) {
   std::string trace_path = MIXPE_DEFAULT_TRACE;
   std::vector<std::string> only_layers;
   CLI::App* run = app.add_subcommand(
-      "run", "Run a layer trace through the RTL array and check it against the golden model");
+      "run", "Run a layer trace through the RTL core and check it against the golden model");
   run->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");

@@ -1,4 +1,4 @@
-# mixpe_verilate(<name> CONFIG <hardware.yaml> TOP <mixpe_array|mixpe_pe> [WAVES])
+# mixpe_verilate(<name> CONFIG <hardware.yaml> TOP <mixpe_core|mixpe_array|mixpe_pe> [WAVES])
 #
 # Builds the RTL of rtl/rtl.f with Verilator, parameterized by a hardware YAML, into a library
 # target <name> (class V<name>, header V<name>.h, plus rtl_params.h with the same parameters for

@@ -7,6 +7,25 @@
 #include "model/input_error.h"
 
 namespace mixpe {
+namespace {
+
+// The output tiles of an M x N result, M-tiles outer and N-tiles inner; start cycles left at 0.
+std::vector<ArrayTile> CutTiles(const HardwareConfig& config, int64_t m, int64_t n) {
+  std::vector<ArrayTile> tiles;
+  for (int64_t m0 = 0; m0 < m; m0 += config.rows) {
+    for (int64_t n0 = 0; n0 < n; n0 += config.cols) {
+      ArrayTile tile;
+      tile.m0 = m0;
+      tile.n0 = n0;
+      tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - m0));
+      tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - n0));
+      tiles.push_back(tile);
+    }
+  }
+  return tiles;
+}
+
+}  // namespace
 
 GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, int64_t m, int64_t k,
                       int64_t n) {
@@ -26,20 +45,63 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
   s.array_rows = config.rows;
   s.array_cols = config.cols;
   s.tile_interval = std::max<int64_t>(k, 2 * int64_t{config.rows} - 1);
-  int64_t start = 0;
-  for (int64_t m0 = 0; m0 < m; m0 += config.rows) {
-    for (int64_t n0 = 0; n0 < n; n0 += config.cols) {
-      ArrayTile tile;
-      tile.m0 = m0;
-      tile.n0 = n0;
-      tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - m0));
-      tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - n0));
-      tile.start_cycle = start;
-      s.tiles.push_back(tile);
-      start += s.tile_interval;
-    }
+  s.tiles = CutTiles(config, m, n);
+  for (size_t t = 0; t < s.tiles.size(); ++t) {
+    s.tiles[t].start_cycle = static_cast<int64_t>(t) * s.tile_interval;
   }
   return s;
+}
+
+CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
+                          int64_t k, int64_t n, int unit) {
+  if (m < 1 || k < 1 || n < 1) {
+    throw InputError("layer " + layer + ": M, K and N must be at least 1");
+  }
+  if (unit < 1) {
+    throw InputError("layer " + layer + ": the reduction unit must be at least 1, got " +
+                     std::to_string(unit));
+  }
+  if (k % unit != 0) {
+    throw InputError("layer " + layer + ": K=" + std::to_string(k) +
+                     " is not a multiple of the reduction unit " + std::to_string(unit));
+  }
+  if (unit > config.max_k) {
+    throw InputError("layer " + layer + ": the reduction unit " + std::to_string(unit) +
+                     " exceeds pe.max_k=" + std::to_string(config.max_k) + " of " +
+                     config.source_file + " (the longest unit the accumulator holds exactly)");
+  }
+  CoreSchedule s;
+  s.layer = layer;
+  s.m = m;
+  s.k = k;
+  s.n = n;
+  s.unit = unit;
+  s.units_per_tile = k / unit;
+  s.array_rows = config.rows;
+  s.array_cols = config.cols;
+  const int64_t rows = config.rows;
+  const int64_t cols = config.cols;
+  s.unit_interval = std::max({int64_t{unit}, 2 * rows - 1, (rows + cols) / 2});
+  s.tiles = CutTiles(config, m, n);  // the tiles and order of TileGemm; only the timing differs
+  for (size_t t = 0; t < s.tiles.size(); ++t) {
+    s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
+  }
+  return s;
+}
+
+std::string FormatCoreSchedule(const CoreSchedule& s) {
+  std::ostringstream out;
+  out << "core " << s.layer << " m=" << s.m << " k=" << s.k << " n=" << s.n << " unit=" << s.unit
+      << " units_per_tile=" << s.units_per_tile << " array=" << s.array_rows << "x" << s.array_cols
+      << " unit_interval=" << s.unit_interval << " tiles=" << s.tiles.size() << "\n";
+  for (size_t i = 0; i < s.tiles.size(); ++i) {
+    const ArrayTile& t = s.tiles[i];
+    const int64_t first = static_cast<int64_t>(i) * s.units_per_tile;
+    out << "tile " << i << " m0=" << t.m0 << " n0=" << t.n0 << " rows=" << t.rows_used
+        << " cols=" << t.cols_used << " units=" << first << ".." << first + s.units_per_tile - 1
+        << " start=" << t.start_cycle << "\n";
+  }
+  return out.str();
 }
 
 std::string FormatSchedule(const GemmSchedule& s) {

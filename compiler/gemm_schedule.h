@@ -1,5 +1,6 @@
-// GemmSchedule: how one GEMM layer is cut into array tiles and when each tile enters the array.
-// The simulator executes it; the golden model predicts its cycles independently.
+// GemmSchedule: how one GEMM layer is cut into array tiles and when each tile enters the array;
+// CoreSchedule: the same tiles on the core, issued one reduction unit at a time. The simulator
+// executes them; the golden model (model/mixpe_array.h) predicts their cycles independently.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,8 @@ struct ArrayTile {
   int64_t n0 = 0;           // first output column
   int rows_used = 0;        // <= array rows (fewer at the bottom edge of Y)
   int cols_used = 0;        // <= array cols (fewer at the right edge of Y)
-  int64_t start_cycle = 0;  // cycle its first activation enters row 0
+  int64_t start_cycle = 0;  // cycle its first activation enters row 0 (in the core: of its first
+                            // unit)
 };
 
 struct GemmSchedule {
@@ -38,5 +40,41 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
 
 // A readable listing of the schedule, one tile a line.
 std::string FormatSchedule(const GemmSchedule& schedule);
+
+// The same tiles on the core (rtl/mixpe_core.sv): the array reduces one reduction unit of `unit`
+// elements of K at a time and each unit's sums are dequantized once, so a tile is K/unit units
+// issued back to back. Units of all tiles form one sequence, j = t * units_per_tile + u for unit u
+// of tile t (tiles in TileGemm's order), and unit j starts (its first activation enters row 0) in
+// cycle j * unit_interval, with unit_interval = max(unit, 2*rows-1, floor((rows+cols)/2)):
+// streaming, the drain chain, and the double-buffered per-unit side data of a row, which every
+// column must read before the unit two later overwrites it (docs/cycle-model.md).
+struct CoreSchedule {
+  std::string layer;
+  int64_t m = 0;
+  int64_t k = 0;
+  int64_t n = 0;
+  int unit = 0;                // U: elements of K per reduction unit
+  int64_t units_per_tile = 0;  // K / U
+  int array_rows = 0;
+  int array_cols = 0;
+  int64_t unit_interval = 0;     // start-to-start spacing of units, uniform
+  std::vector<ArrayTile> tiles;  // in issue order; start_cycle is the start of the tile's unit 0
+  // Unit u of tile t starts at (t * units_per_tile + u) * unit_interval.
+  int64_t UnitStart(int64_t tile, int64_t u) const {
+    return (tile * units_per_tile + u) * unit_interval;
+  }
+};
+
+// Tiles an M x K x N GEMM with reduction unit `unit` (ResolveLayerFormats gives it) over the core
+// of `config`. Throws InputError naming the layer if a size is below 1, if unit < 1, if K is not a
+// multiple of the unit, or if the unit exceeds pe.max_k (the longest unit the accumulator holds
+// exactly). K itself may exceed pe.max_k.
+CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
+                          int64_t k, int64_t n, int unit);
+
+// A readable listing: a header line, then one tile a line with its global unit numbers,
+//   core fc m=6 k=256 n=5 unit=128 units_per_tile=2 array=4x4 unit_interval=128 tiles=4
+//   tile 0 m0=0 n0=0 rows=4 cols=4 units=0..1 start=0
+std::string FormatCoreSchedule(const CoreSchedule& schedule);
 
 }  // namespace mixpe

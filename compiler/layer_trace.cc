@@ -1,11 +1,58 @@
-// Parsing and validation of layer traces; see layer_trace.h.
+// Parsing and validation of layer traces, and their formats on a hardware config; see
+// layer_trace.h.
 #include "compiler/layer_trace.h"
 
+#include <algorithm>
+#include <numeric>
 #include <set>
 
+#include "model/input_error.h"
+#include "model/mpgemm.h"
 #include "model/yaml_fields.h"
 
 namespace mixpe {
+namespace {
+
+// "file: layers[i].key: layer name: message", the form of every error about a resolved layer.
+[[noreturn]] void FailLayer(const GemmLayer& layer, const std::string& key,
+                            const std::string& message) {
+  throw InputError(layer.source_file + ": layers[" + std::to_string(layer.index) + "]." + key +
+                   ": layer " + layer.name + ": " + message);
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i > 0 ? ", " : "") + names[i];
+  return out;
+}
+
+// The format the layer names under `key`, or the config's default; parsed, and checked to be one
+// the config lists. `kind` is "weight" or "activation".
+template <typename Format, typename Parse>
+Format ResolveOne(const GemmLayer& layer, const std::string& key, const std::string& written,
+                  const std::vector<std::string>& config_names,
+                  const std::vector<Format>& config_formats, const HardwareConfig& config,
+                  const std::string& kind, Parse parse, bool* is_default) {
+  if (config_formats.empty()) {
+    FailLayer(layer, key, "config " + config.source_file + " lists no " + kind + " formats");
+  }
+  *is_default = written.empty();
+  if (*is_default) return config_formats.front();
+  Format format;
+  try {
+    format = parse(written);
+  } catch (const InputError& e) {
+    FailLayer(layer, key, e.what());
+  }
+  for (const Format& supported : config_formats) {
+    if (supported.Name() == format.Name()) return format;
+  }
+  FailLayer(layer, key,
+            kind + " format '" + written + "' is not supported by config " + config.source_file +
+                ": it supports " + JoinNames(config_names));
+}
+
+}  // namespace
 
 LayerTrace LoadLayerTrace(const std::string& path) {
   const YamlMap root = YamlMap::LoadFile(path);
@@ -17,20 +64,89 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   trace.seed = static_cast<uint64_t>(root.Int("seed", 0, int64_t{1} << 62));
   std::set<std::string> names;
   // Sizes are bounded so that M*K, K*N and M*N fit comfortably in memory-sized integers; the
-  // hardware config bounds K further (pe.max_k).
+  // hardware config bounds the reduction unit further (pe.max_k).
   constexpr int64_t kMaxDim = int64_t{1} << 20;
   for (const YamlMap& item : root.MapList("layers")) {
-    item.RejectUnknownKeys({"name", "m", "k", "n"});
+    item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations"});
     GemmLayer layer;
+    layer.source_file = path;
+    layer.index = static_cast<int>(trace.layers.size());
     layer.name = item.String("name");
     if (!names.insert(layer.name).second)
       item.Fail("name", "duplicate layer name '" + layer.name + "'");
     layer.m = item.Int("m", 1, kMaxDim);
     layer.k = item.Int("k", 1, kMaxDim);
     layer.n = item.Int("n", 1, kMaxDim);
+    // Names are checked here so a typo fails before any config is read; whether the hardware runs
+    // the format is ResolveLayerFormats' business.
+    if (item.Has("weights")) {
+      layer.weights = item.String("weights");
+      try {
+        ParseWeightFormat(layer.weights);
+      } catch (const InputError& e) {
+        item.Fail("weights", e.what());
+      }
+    }
+    if (item.Has("activations")) {
+      layer.activations = item.String("activations");
+      try {
+        ParseActivationFormat(layer.activations);
+      } catch (const InputError& e) {
+        item.Fail("activations", e.what());
+      }
+    }
     trace.layers.push_back(layer);
   }
   return trace;
+}
+
+LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& config) {
+  LayerFormats f;
+  bool weights_default = false;
+  bool activations_default = false;
+  f.weights =
+      ResolveOne(layer, "weights", layer.weights, config.weight_format_names, config.weight_formats,
+                 config, "weight", ParseWeightFormat, &weights_default);
+  f.activations = ResolveOne(layer, "activations", layer.activations,
+                             config.activation_format_names, config.activation_formats, config,
+                             "activation", ParseActivationFormat, &activations_default);
+  const std::string default_note = " (the default of config " + config.source_file + ")";
+  const std::string k_text = "K=" + std::to_string(layer.k);
+
+  // The weight group, along K.
+  const int64_t w_block = f.weights.group_size == 0 ? layer.k : f.weights.group_size;
+  if (layer.k % w_block != 0) {
+    FailLayer(layer, "k",
+              k_text + " is not a multiple of the group size " + std::to_string(w_block) +
+                  " of weight format " + f.weights.Name() + (weights_default ? default_note : ""));
+  }
+  // The activation block: a whole row for INT8 per token, the alignment block for FP16.
+  int64_t a_block = f.activations.block_size;
+  if (f.activations.family == ActivationFamily::kInt8PerToken) a_block = layer.k;
+  if (f.activations.family == ActivationFamily::kFp16) {
+    a_block = std::gcd<int64_t>(w_block, kMaxFp16AlignBlock);
+  }
+  if (layer.k % a_block != 0) {
+    FailLayer(layer, "k",
+              k_text + " is not a multiple of the block size " + std::to_string(a_block) +
+                  " of activation format " + f.activations.Name() +
+                  (activations_default ? default_note : ""));
+  }
+  const int64_t unit = std::min(w_block, a_block);
+  if (std::max(w_block, a_block) % unit != 0) {
+    FailLayer(layer, "k",
+              "weight groups of " + std::to_string(w_block) + " and activation blocks of " +
+                  std::to_string(a_block) + " do not nest (one must divide the other)");
+  }
+  if (unit > config.max_k) {
+    FailLayer(layer, "k",
+              "its reduction unit of " + std::to_string(unit) + " elements (" + f.weights.Name() +
+                  " x " + f.activations.Name() +
+                  ") exceeds pe.max_k=" + std::to_string(config.max_k) + " of config " +
+                  config.source_file + ", the longest unit its accumulator holds exactly");
+  }
+  f.unit = static_cast<int>(unit);
+  return f;
 }
 
 }  // namespace mixpe

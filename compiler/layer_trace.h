@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "model/hardware_config.h"
+#include "model/quant_format.h"
+
 namespace mixpe {
 
 struct GemmLayer {
@@ -13,6 +16,13 @@ struct GemmLayer {
   int64_t m = 0;  // rows of activations and outputs (tokens x batch)
   int64_t k = 0;  // reduction length (input features)
   int64_t n = 0;  // output features
+  // Format names as written in the trace; empty: the hardware config's default (its first
+  // listed). The trace is read without a config: ResolveLayerFormats checks them against one.
+  std::string weights;
+  std::string activations;
+  // Where the layer was read from, for messages: the trace file and its index in `layers`.
+  std::string source_file;
+  int index = 0;
 };
 
 struct LayerTrace {
@@ -22,7 +32,25 @@ struct LayerTrace {
   std::vector<GemmLayer> layers;
 };
 
-// Throws InputError naming the file and key on malformed input.
+// Throws InputError naming the file and key on malformed input, including a format name that no
+// config could run (an unknown name).
 LayerTrace LoadLayerTrace(const std::string& path);
+
+// A layer's formats on a given hardware config, and the reduction unit they give.
+struct LayerFormats {
+  WeightFormat weights;
+  ActivationFormat activations;
+  // U: the elements of K reduced exactly before each dequantization (docs/numerics.md, section
+  // 5): the smaller of the weight group (K for per-channel groups) and the activation block (K for
+  // INT8 per token, gcd(weight group, 128) for FP16, 32 for MX, 16 for NVFP4).
+  int unit = 0;
+};
+
+// Resolves the layer's formats against `config` (an empty name means the config's first entry)
+// and computes its reduction unit. Throws InputError naming the trace file, the layer and the key
+// (layers[i].weights, layers[i].activations or layers[i].k) if a format is unknown or not in the
+// config's `formats` lists, if K is not a multiple of a format's group or block size, or if the
+// unit is longer than the config's pe.max_k.
+LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& config);
 
 }  // namespace mixpe

@@ -1,6 +1,7 @@
 // Random GEMM operands with reproducible seeds; see gemm_operands.h.
 #include "model/gemm_operands.h"
 
+#include <cmath>
 #include <random>
 
 namespace mixpe {
@@ -24,6 +25,55 @@ GemmOperands RandomGemmOperands(int64_t m, int64_t k, int64_t n, int activation_
   ops.weights.resize(static_cast<size_t>(k * n));
   for (auto& w : ops.weights) w = draw(weight_bits);
   return ops;
+}
+
+namespace {
+
+// A standard normal variate from two 53-bit uniforms (Box-Muller); unlike
+// std::normal_distribution, the same on every standard library.
+class PortableNormal {
+ public:
+  explicit PortableNormal(uint64_t seed) : rng_(seed) {}
+  double operator()() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double u1 = (static_cast<double>(rng_() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+    const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;          // [0, 1)
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    const double angle = 2.0 * M_PI * u2;
+    spare_ = radius * std::sin(angle);
+    has_spare_ = true;
+    return radius * std::cos(angle);
+  }
+  uint64_t Bits() { return rng_(); }
+
+ private:
+  std::mt19937_64 rng_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+}  // namespace
+
+RealGemmOperands RandomRealGemmOperands(int64_t m, int64_t k, int64_t n, uint64_t seed) {
+  constexpr int kOutlierOneIn = 16;
+  constexpr double kOutlierScale = 30.0;
+  constexpr double kWeightStddev = 0.02;
+  PortableNormal normal(seed);
+  RealGemmOperands r;
+  r.m = m;
+  r.k = k;
+  r.n = n;
+  r.activations.resize(static_cast<size_t>(m * k));
+  r.weights.resize(static_cast<size_t>(k * n));
+  for (int64_t kk = 0; kk < k; ++kk) {
+    const double channel_scale = normal.Bits() % kOutlierOneIn == 0 ? kOutlierScale : 1.0;
+    for (int64_t mm = 0; mm < m; ++mm) r.activations[mm * k + kk] = channel_scale * normal();
+  }
+  for (double& w : r.weights) w = kWeightStddev * normal();
+  return r;
 }
 
 }  // namespace mixpe

@@ -26,6 +26,22 @@ struct GemmOperands {
 GemmOperands RandomGemmOperands(int64_t m, int64_t k, int64_t n, int activation_bits,
                                 int weight_bits, uint64_t seed);
 
+// Real-valued operands of a quantized GEMM, before quantization: A is M x K (one row per token), W
+// is K x N, both row-major.
+struct RealGemmOperands {
+  int64_t m = 0;
+  int64_t k = 0;
+  int64_t n = 0;
+  std::vector<double> activations;
+  std::vector<double> weights;
+};
+
+// Operands shaped like an LLM linear layer's: weights ~ N(0, 0.02^2); activations ~ N(0, 1) with
+// one input channel in 16 (chosen at random) scaled by 30, the outlier channels that set
+// per-token scales. Drawn with a portable Box-Muller transform from std::mt19937_64, so the same
+// seed gives the same values on every platform.
+RealGemmOperands RandomRealGemmOperands(int64_t m, int64_t k, int64_t n, uint64_t seed);
+
 // The code the hardware sees for a signed value: its low `bits` bits (two's complement).
 inline uint32_t TwosComplementCode(int value, int bits) {
   return static_cast<uint32_t>(value) & ((1u << bits) - 1u);

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "model/quant_format.h"
 
 namespace mixpe {
 
@@ -23,7 +26,14 @@ struct HardwareConfig {
   int weight_bits = 0;
   int activation_bits = 0;
   int accumulator_bits = 0;
-  int64_t max_k = 0;
+  int64_t max_k = 0;  // the longest reduction unit the accumulator holds exactly
+
+  // formats: what the core runs, each checked against the PE widths. The first entry of each list
+  // is the default of a trace layer that names none. Names as written in the YAML, and parsed.
+  std::vector<std::string> weight_format_names;
+  std::vector<WeightFormat> weight_formats;
+  std::vector<std::string> activation_format_names;
+  std::vector<ActivationFormat> activation_formats;
 
   // clock
   double frequency_mhz = 0;
@@ -38,6 +48,23 @@ HardwareConfig LoadHardwareConfig(const std::string& path);
 // The largest magnitude is max_k * 2^(activation_bits-1) * 2^(weight_bits-1) (most negative times
 // most negative), which must not exceed 2^(bits-1) - 1.
 int RequiredAccumulatorBits(int activation_bits, int weight_bits, int64_t max_k);
+
+// The narrowest signed integer that holds every element value of `format` in units
+// (docs/numerics.md, section 2), as the PE's activation port carries it: ceil(log2(max+1)) + 1
+// for a largest magnitude `max`, where INT8's -128 still fits in 8 bits. FP16 activations enter
+// aligned (section 6): |A| <= 32752, 16 bits.
+int RequiredActivationBits(const ActivationFormat& format);
+
+// The widest signed term the dequantization datapath forms (rtl/mixpe_group_dequant.sv):
+// D_u = P_u - z_u * S_u takes accumulator_bits + weight_bits + 1 bits (the zero point is a
+// weight code), and D_u times the 22-bit product of two 11-bit scale significands one more:
+// accumulator_bits + weight_bits + 1 + 22 + 1. It must be at most kMaxDequantTermBits.
+int DequantTermBits(int accumulator_bits, int weight_bits);
+inline constexpr int kMaxDequantTermBits = 62;
+
+// Whether any of the config's weight formats has E2M1 codes (MXFP4, NVFP4): the PE is then built
+// with its FP4 mode (rtl/mixpe_shift_add_mul.sv, parameter Fp4Weights).
+bool HasFp4Weights(const HardwareConfig& config);
 
 // "16x16 W4A8 acc32", for reports.
 std::string ShortDescription(const HardwareConfig& config);

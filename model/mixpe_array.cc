@@ -63,4 +63,43 @@ GemmCycleEstimate MixpeArray::Cycles(int64_t m, int64_t k, int64_t n) const {
   return est;
 }
 
+int64_t MixpeArray::UnitInterval(int unit) const {
+  const int64_t rows = config_.rows;
+  const int64_t cols = config_.cols;
+  return std::max({int64_t{unit}, 2 * rows - 1, (rows + cols) / 2});
+}
+
+GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int unit) const {
+  if (unit < 1 || k % unit != 0) {
+    throw InputError("a reduction of K=" + std::to_string(k) + " cannot be cut into units of " +
+                     std::to_string(unit) + " elements");
+  }
+  const int64_t rows = config_.rows;
+  const int64_t cols = config_.cols;
+  const int64_t m_tiles = CeilDiv(m, rows);
+  const int64_t n_tiles = CeilDiv(n, cols);
+  const int64_t units_per_tile = k / unit;
+  GemmCycleEstimate est;
+  est.tiles = m_tiles * n_tiles;
+  est.tile_interval = UnitInterval(unit);
+  // Tile t's last unit is j = (t+1) * units_per_tile - 1 and starts at j * II. As in Cycles with
+  // K = unit, the array's result of row mt-1, column nt-1 for it is visible at the north edge in
+  // cycle start + 1 + unit + 2(mt-1) + (nt-1); the column's dequantization unit captures it at
+  // the end of that cycle, accumulates it in the next, and presents the FP32 output in the one
+  // after (2 cycles). The GEMM ends with the latest such cycle (+1 to count it).
+  for (int64_t i = 0; i < m_tiles; ++i) {
+    const int64_t mt = std::min(rows, m - i * rows);
+    for (int64_t j = 0; j < n_tiles; ++j) {
+      const int64_t nt = std::min(cols, n - j * cols);
+      const int64_t t = i * n_tiles + j;
+      const int64_t last_unit_start = ((t + 1) * units_per_tile - 1) * est.tile_interval;
+      est.cycles =
+          std::max(est.cycles, last_unit_start + 1 + unit + 2 * (mt - 1) + (nt - 1) + 2 + 1);
+    }
+  }
+  est.utilization = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) /
+                    (static_cast<double>(rows * cols) * static_cast<double>(est.cycles));
+  return est;
+}
+
 }  // namespace mixpe

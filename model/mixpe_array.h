@@ -1,5 +1,7 @@
 // MixpeArray: golden model of rtl/mixpe_array.sv: the exact result of a GEMM tiled over the array,
-// and the closed-form cycle count of the RTL running it. docs/cycle-model.md derives the formula.
+// and the closed-form cycle counts of the RTL running it, on the bare array (whole K per tile) and
+// on the core (rtl/mixpe_core.sv: one reduction unit at a time, dequantized once per unit).
+// docs/cycle-model.md derives both formulas.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +14,8 @@ namespace mixpe {
 
 struct GemmCycleEstimate {
   int64_t tiles = 0;          // ceil(M / rows) * ceil(N / cols)
-  int64_t tile_interval = 0;  // cycles between the starts of consecutive tiles
+  int64_t tile_interval = 0;  // cycles between the starts of consecutive tiles (CoreCycles: of
+                              // consecutive reduction units)
   int64_t cycles = 0;         // first input cycle to last output cycle, inclusive
   double utilization = 0;     // useful MACs / (rows * cols * cycles)
 };
@@ -32,6 +35,19 @@ class MixpeArray {
   // The cycle count of an M x K x N GEMM, tiles issued row-major over (M-tile, N-tile) at
   // TileInterval spacing, measured from the first input cycle to the last output cycle.
   GemmCycleEstimate Cycles(int64_t m, int64_t k, int64_t n) const;
+
+  // Cycles between the starts of two consecutive reduction units of `unit` elements on the core:
+  // max(unit, 2*rows-1, floor((rows+cols)/2)). A unit streams `unit` elements; its results need
+  // 2*rows-1 cycles to leave a column before the next unit's are captured; and a row's per-unit
+  // side data (two banks) must be read by every column before the unit two later overwrites it.
+  int64_t UnitInterval(int unit) const;
+
+  // The cycle count of an M x K x N GEMM on the core with reduction unit `unit`: tiles as in
+  // Cycles, each K/unit units long; unit u of tile t starts at (t*K/unit + u) * UnitInterval, and
+  // an output is visible one cycle after the array's result for its last unit. Cycles from the
+  // first input to the last FP32 output, inclusive; `tile_interval` is UnitInterval(unit). Throws
+  // InputError if unit < 1 or K is not a multiple of it.
+  GemmCycleEstimate CoreCycles(int64_t m, int64_t k, int64_t n, int unit) const;
 
  private:
   HardwareConfig config_;

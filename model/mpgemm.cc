@@ -87,17 +87,34 @@ int ReductionUnit(const BlockedTensor& a, const BlockedTensor& w) {
   return small;
 }
 
+BlockedTensor DatapathActivations(const BlockedTensor& activations, const BlockedTensor& weights) {
+  // FP16 activations (held as codes only) enter the integer datapath through block alignment.
+  if (!activations.units.empty()) return activations;
+  return AlignFp16Blocks(activations, std::gcd(weights.block, kMaxFp16AlignBlock));
+}
+
+std::vector<uint32_t> RowScaleBits(const BlockedTensor& a, const BlockedTensor& w) {
+  std::vector<uint32_t> bits(static_cast<size_t>(a.rows));
+  const Dyadic tensor_a = Dyadic::FromFloatCode(kFp32, a.tensor_scale_code);
+  const Dyadic tensor_w = Dyadic::FromFloatCode(kFp32, w.tensor_scale_code);
+  for (int64_t m = 0; m < a.rows; ++m) {
+    const Dyadic token =
+        a.row_scale_codes.empty() ? Dyadic{} : Dyadic::FromFloatCode(kFp16, a.row_scale_codes[m]);
+    const float scale = RoundProductToFp32({token, tensor_a, tensor_w});
+    uint32_t scale_bits;
+    std::memcpy(&scale_bits, &scale, sizeof scale_bits);
+    bits[m] = std::isnan(scale) ? 0x7FC00000u : scale_bits;
+  }
+  return bits;
+}
+
 std::vector<float> MpGemm(const BlockedTensor& activations, const BlockedTensor& weights) {
   if (activations.k != weights.k) {
     throw InputError("activations have K=" + std::to_string(activations.k) +
                      " but weights K=" + std::to_string(weights.k));
   }
-  // FP16 activations enter the integer datapath through block alignment.
-  const bool fp16 = activations.units.empty();
-  const BlockedTensor aligned =
-      fp16 ? AlignFp16Blocks(activations, std::gcd(weights.block, kMaxFp16AlignBlock))
-           : BlockedTensor{};
-  const BlockedTensor& a = fp16 ? aligned : activations;
+  const BlockedTensor datapath_activations = DatapathActivations(activations, weights);
+  const BlockedTensor& a = datapath_activations;
   const BlockedTensor& w = weights;
   const int unit = ReductionUnit(a, w);
   const int64_t m_rows = a.rows;
@@ -107,14 +124,9 @@ std::vector<float> MpGemm(const BlockedTensor& activations, const BlockedTensor&
   const bool zero_points = !w.zero_points.empty();
 
   // Output scale per row: token scale and tensor scales, one rounding of their exact product.
+  const std::vector<uint32_t> row_scale_bits = RowScaleBits(a, w);
   std::vector<float> row_scale(static_cast<size_t>(m_rows));
-  const Dyadic tensor_a = Dyadic::FromFloatCode(kFp32, a.tensor_scale_code);
-  const Dyadic tensor_w = Dyadic::FromFloatCode(kFp32, w.tensor_scale_code);
-  for (int64_t m = 0; m < m_rows; ++m) {
-    const Dyadic token =
-        a.row_scale_codes.empty() ? Dyadic{} : Dyadic::FromFloatCode(kFp16, a.row_scale_codes[m]);
-    row_scale[m] = RoundProductToFp32({token, tensor_a, tensor_w});
-  }
+  for (int64_t m = 0; m < m_rows; ++m) row_scale[m] = FloatFromBits(row_scale_bits[m]);
 
   std::vector<float> y(static_cast<size_t>(m_rows * n_rows));
   for (int64_t m = 0; m < m_rows; ++m) {

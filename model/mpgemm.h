@@ -31,6 +31,14 @@ std::vector<float> MpGemm(const BlockedTensor& activations, const BlockedTensor&
 // The reduction unit of a pair of operands: the smaller block size, which must divide the other.
 int ReductionUnit(const BlockedTensor& activations, const BlockedTensor& weights);
 
+// The activations as the integer datapath sees them: FP16 activations aligned in blocks of
+// gcd(weight block, kMaxFp16AlignBlock) (AlignFp16Blocks), every other format as it is.
+BlockedTensor DatapathActivations(const BlockedTensor& activations, const BlockedTensor& weights);
+
+// Each row's output scale r_m = rne_fp32(token scale * tensor scales) as an FP32 bit pattern
+// (1.0 where there are none; the canonical NaN if a factor is NaN).
+std::vector<uint32_t> RowScaleBits(const BlockedTensor& activations, const BlockedTensor& weights);
+
 // The widths, in bits, of the signed integers that hold a unit's exact sums for every input:
 // P_u, S_u and D_u (see above). `unit` is the reduction unit size.
 struct UnitSumWidths {

@@ -154,6 +154,22 @@ std::vector<YamlMap> YamlMap::MapList(const std::string& key) const {
   return items;
 }
 
+std::vector<std::string> YamlMap::StringList(const std::string& key) const {
+  YAML::Node value = Required(key);
+  if (!value.IsSequence() || value.size() == 0) {
+    Fail(key, "expected a non-empty list of strings, got " + Describe(value));
+  }
+  std::vector<std::string> items;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].IsScalar() || value[i].Scalar().empty()) {
+      Fail(key + "[" + std::to_string(i) + "]",
+           "expected a non-empty string, got " + Describe(value[i]));
+    }
+    items.push_back(value[i].Scalar());
+  }
+  return items;
+}
+
 void YamlMap::RejectUnknownKeys(const std::set<std::string>& known) const {
   std::set<std::string> seen;
   for (const auto& entry : node_) {

@@ -29,6 +29,8 @@ class YamlMap {
   YamlMap Map(const std::string& key) const;
   // A required, non-empty sequence of mappings.
   std::vector<YamlMap> MapList(const std::string& key) const;
+  // A required, non-empty sequence of non-empty strings; item i is named "key[i]" in errors.
+  std::vector<std::string> StringList(const std::string& key) const;
 
   bool Has(const std::string& key) const;
   // Rejects keys not in `known`, which catches typos such as "colums".

@@ -16,13 +16,16 @@
 // levels of AND/OR trees rather than a chain of comparators); then per element one right shift
 // of {|M|, 4'b0} by the exponent difference with guard and sticky bits, and one adder that both
 // rounds and restores the sign.
+//
+// The blocks are flat vectors, element i in bits [16i+15:16i]: yosys 0.23 (synth/area.sh) reads
+// neither unpacked nor packed two-dimensional ports.
 module mixpe_fp16_align #(
   parameter int unsigned BlockSize = 32  // elements per block, 1..128
 ) (
-  input  logic        [15:0] fp16_i    [BlockSize],  // FP16 codes of one block of a row
-  output logic        [15:0] aligned_o [BlockSize],  // A_i, two's complement, in 2^scale_exp_o
-  output logic signed [7:0]  scale_exp_o,            // x_max - 4, in [-28, 1]
-  output logic               scale_nan_o             // an element is Inf or NaN: the scale is NaN
+  input  logic        [16*BlockSize-1:0] fp16_i,       // FP16 codes of one block of a row
+  output logic        [16*BlockSize-1:0] aligned_o,    // A_i, two's complement, in 2^scale_exp_o
+  output logic signed [7:0]              scale_exp_o,  // x_max - 4, in [-28, 1]
+  output logic                           scale_nan_o   // an element is Inf or NaN: NaN scale
 );
 
   if (BlockSize < 1 || BlockSize > 128) begin : g_bad_params
@@ -40,6 +43,7 @@ module mixpe_fp16_align #(
   // Element decode             //
   ////////////////////////////////
 
+  logic [15:0]          elem_code    [BlockSize];  // the element's FP16 code
   logic [4:0]           elem_exp     [BlockSize];  // max(E, 1): x = elem_exp - 25
   logic [10:0]          elem_sig     [BlockSize];  // |M|: hidden bit (0 for subnormals), mantissa
   logic                 elem_sign    [BlockSize];
@@ -48,11 +52,12 @@ module mixpe_fp16_align #(
 
   always_comb begin
     for (int unsigned i = 0; i < BlockSize; i++) begin
-      elem_sign[i]    = fp16_i[i][15];
-      elem_exp[i]     = (fp16_i[i][14:10] == 5'd0) ? 5'd1 : fp16_i[i][14:10];
-      elem_sig[i]     = {fp16_i[i][14:10] != 5'd0, fp16_i[i][9:0]};
-      elem_special[i] = fp16_i[i][14:10] == ExpMax;
-      elem_live[i]    = !elem_special[i] && (fp16_i[i][14:0] != 15'd0);
+      elem_code[i]    = fp16_i[16*i +: 16];
+      elem_sign[i]    = elem_code[i][15];
+      elem_exp[i]     = (elem_code[i][14:10] == 5'd0) ? 5'd1 : elem_code[i][14:10];
+      elem_sig[i]     = {elem_code[i][14:10] != 5'd0, elem_code[i][9:0]};
+      elem_special[i] = elem_code[i][14:10] == ExpMax;
+      elem_live[i]    = !elem_special[i] && (elem_code[i][14:0] != 15'd0);
     end
   end
 
@@ -108,7 +113,7 @@ module mixpe_fp16_align #(
       elem_value[i] = ({1'b0, elem_wide[i][30:16]} ^ {16{elem_sign[i]}})
                       + {15'd0, elem_round[i] ^ elem_sign[i]};
       // Zeros, and every element of a block whose scale is NaN (the golden model leaves them 0).
-      aligned_o[i]  = (scale_nan_o || !elem_live[i]) ? 16'd0 : elem_value[i];
+      aligned_o[16*i +: 16] = (scale_nan_o || !elem_live[i]) ? 16'd0 : elem_value[i];
     end
   end
 

@@ -10,17 +10,24 @@
 //
 // The multiplications here happen once per group, not once per element, in a unit shared by a
 // column of PEs; they are written as `*` (the PE's per-element product is the shift-and-add one).
+//
+// One unit serves `Outputs` outputs whose units arrive interleaved (in the array: the rows of a
+// column, each unit's results one row after another): it keeps one running sum y per output,
+// chosen by out_index_i.
 module mixpe_group_dequant #(
   parameter int unsigned SumBits   = 28,  // signed width of P_u and S_u
   parameter int unsigned ZeroBits  = 8,   // signed width of the zero point
   parameter int unsigned ScaleBits = 22,  // unsigned width of the scale significand product
-  parameter int unsigned ExpBits   = 10   // signed width of the exponent
+  parameter int unsigned ExpBits   = 10,  // signed width of the exponent
+  parameter int unsigned Outputs   = 1,   // outputs accumulated at once
+  localparam int unsigned IndexBits = Outputs > 1 ? $clog2(Outputs) : 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
 
   // One reduction unit of one output per cycle.
   input  logic                 unit_valid_i,
+  input  logic [IndexBits-1:0] out_index_i,       // which output this unit belongs to
   input  logic                 unit_first_i,      // first unit of the output: y restarts at +0
   input  logic                 unit_last_i,       // last unit: y is presented next cycle
   input  logic [SumBits-1:0]   product_sum_i,     // P_u, signed
@@ -33,6 +40,7 @@ module mixpe_group_dequant #(
 
   // The finished output.
   output logic                 y_valid_o,
+  output logic [IndexBits-1:0] y_index_o,         // which output it is
   output logic [31:0]          y_o                // FP32: y * r_m
 );
 
@@ -41,6 +49,9 @@ module mixpe_group_dequant #(
 
   if (TermBits > 62) begin : g_bad_widths
     $error("mixpe_group_dequant: SumBits + ZeroBits + ScaleBits must be at most 60");
+  end
+  if (Outputs < 1 || Outputs > 256) begin : g_bad_outputs
+    $error("mixpe_group_dequant: Outputs must be in [1, 256]");
   end
 
   ////////////////////////////////
@@ -71,13 +82,13 @@ module mixpe_group_dequant #(
   // FP32 accumulation          //
   ////////////////////////////////
 
-  logic [31:0] y_d, y_q;
-  logic [31:0] y_base;  // the running sum this unit adds to
-  logic [31:0] term;    // t_u
+  logic [31:0] y_q [Outputs];  // the running sum of each output
+  logic [31:0] y_base;         // the running sum this unit adds to
+  logic [31:0] term;           // t_u
   logic [31:0] y_sum;
 
   always_comb begin
-    y_base = unit_first_i ? 32'h0000_0000 : y_q;
+    y_base = unit_first_i ? 32'h0000_0000 : y_q[out_index_i];
     term   = scale_nan_i ? 32'h7FC0_0000 : term_fp32;
   end
 
@@ -87,11 +98,14 @@ module mixpe_group_dequant #(
     .sum_o (y_sum)
   );
 
-  always_comb begin
-    y_d = unit_valid_i ? y_sum : y_q;
+  always_ff @(posedge clk_i) begin
+    if (unit_valid_i) y_q[out_index_i] <= y_sum;
   end
 
-  logic y_valid_d, y_valid_q;
+  // The output's last unit: its sum and row scale are held for the final multiplication.
+  logic                 y_valid_d, y_valid_q;
+  logic [31:0]          y_last_q, row_scale_q;
+  logic [IndexBits-1:0] y_index_q;
   assign y_valid_d = unit_valid_i & unit_last_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -102,11 +116,12 @@ module mixpe_group_dequant #(
     end
   end
 
-  logic [31:0] row_scale_q;
-
   always_ff @(posedge clk_i) begin
-    y_q <= y_d;
-    if (y_valid_d) row_scale_q <= row_scale_i;
+    if (y_valid_d) begin
+      y_last_q    <= y_sum;
+      row_scale_q <= row_scale_i;
+      y_index_q   <= out_index_i;
+    end
   end
 
   ////////////////////////////////
@@ -114,11 +129,24 @@ module mixpe_group_dequant #(
   ////////////////////////////////
 
   mixpe_fp32_mul u_row_scale (
-    .a_i       (y_q),
+    .a_i       (y_last_q),
     .b_i       (row_scale_q),
     .product_o (y_o)
   );
 
   assign y_valid_o = y_valid_q;
+  assign y_index_o = y_index_q;
+
+// Simulation-only checks; synthesis (yosys defines SYNTHESIS) sees none of this.
+`ifndef SYNTHESIS
+  /* verilator lint_off SYNCASYNCNET */
+  always_ff @(posedge clk_i) begin
+    if (rst_ni && unit_valid_i) begin
+      assert (32'(out_index_i) < Outputs)
+        else $error("mixpe_group_dequant: output index %0d out of range", out_index_i);
+    end
+  end
+  /* verilator lint_on SYNCASYNCNET */
+`endif  // SYNTHESIS
 
 endmodule

@@ -6,22 +6,34 @@
 // flags) moves on to the right neighbour and the weight to the neighbour below, one register each. On the last element of a
 // reduction the finished sum is handed to the drain chain, which moves results one row up per
 // cycle toward the array's north edge while the accumulator starts on the next output.
+//
+// Each result leaves with a tag: the activation stream's bank bit (which of two buffered sets of
+// per-unit side values belongs to it, see mixpe_core) and the PE's row index, so that the unit
+// at the north edge that dequantizes it knows whose result it is.
 module mixpe_pe #(
   parameter int unsigned ActBits    = 8,   // signed activation width
   parameter int unsigned WeightBits = 4,   // two's-complement weight width: 2, 3, 4 or 8
-  parameter int unsigned AccBits    = 32   // signed accumulator and result width
+  parameter int unsigned AccBits    = 32,  // signed accumulator and result width
+  parameter int unsigned Fp4Weights = 0,   // 1: E2M1 weight mode (wgt_fp4_i) built in
+  parameter int unsigned RowBits    = 1,   // width of the row index in the drain tag
+  parameter int unsigned RowIndex   = 0    // this PE's row, sent with each result
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
+
+  // Layer mode: the weight codes are OCP E2M1 (FP4) values rather than two's-complement integers.
+  input  logic                  wgt_fp4_i,
 
   // Activation stream, from the west neighbour (or the array edge) and on to the east.
   input  logic                  act_valid_i,  // act_i and the flags carry an element this cycle
   input  logic                  act_first_i,  // first element of a reduction: restart the sum
   input  logic                  act_last_i,   // last element: hand the finished sum to the drain
+  input  logic                  act_bank_i,   // bank of the reduction's side values
   input  logic [ActBits-1:0]    act_i,        // signed activation
   output logic                  act_valid_o,
   output logic                  act_first_o,
   output logic                  act_last_o,
+  output logic                  act_bank_o,
   output logic [ActBits-1:0]    act_o,
 
   // Weight stream, from the north neighbour (or the array edge) and on to the south.
@@ -30,11 +42,15 @@ module mixpe_pe #(
   output logic                  wgt_valid_o,
   output logic [WeightBits-1:0] wgt_o,
 
-  // Drain chain: finished sums move north one PE per cycle.
+  // Drain chain: finished sums move north one PE per cycle, each with its bank and row.
   input  logic                  drain_valid_i,  // from the south neighbour
   input  logic [AccBits-1:0]    drain_data_i,
+  input  logic                  drain_bank_i,
+  input  logic [RowBits-1:0]    drain_row_i,
   output logic                  drain_valid_o,  // to the north neighbour (or the array edge)
-  output logic [AccBits-1:0]    drain_data_o
+  output logic [AccBits-1:0]    drain_data_o,
+  output logic                  drain_bank_o,
+  output logic [RowBits-1:0]    drain_row_o
 );
 
   localparam int unsigned ProdBits = ActBits + WeightBits;
@@ -50,6 +66,9 @@ module mixpe_pe #(
   if (AccBits < ProdBits || AccBits > 64) begin : g_bad_acc_bits
     $error("mixpe_pe: AccBits must be in [ActBits + WeightBits, 64]");
   end
+  if (RowBits < 1 || RowBits > 8 || RowIndex >= (1 << RowBits)) begin : g_bad_row
+    $error("mixpe_pe: RowIndex must fit in RowBits, RowBits in [1, 8]");
+  end
 
   ////////////////////////////////
   // Shift-and-add product      //
@@ -59,10 +78,12 @@ module mixpe_pe #(
 
   mixpe_shift_add_mul #(
     .ActBits    (ActBits),
-    .WeightBits (WeightBits)
+    .WeightBits (WeightBits),
+    .Fp4Weights (Fp4Weights)
   ) u_mul (
     .act_i,
     .wgt_i,
+    .wgt_fp4_i,
     .product_o (product)
   );
 
@@ -94,7 +115,7 @@ module mixpe_pe #(
   // Systolic forwarding        //
   ////////////////////////////////
 
-  logic                  act_valid_q, act_first_q, act_last_q, wgt_valid_q;
+  logic                  act_valid_q, act_first_q, act_last_q, act_bank_q, wgt_valid_q;
   logic [ActBits-1:0]    act_q;
   logic [WeightBits-1:0] wgt_q;
 
@@ -112,6 +133,7 @@ module mixpe_pe #(
   always_ff @(posedge clk_i) begin
     act_first_q <= act_first_i;
     act_last_q  <= act_last_i;
+    act_bank_q  <= act_bank_i;
     act_q       <= act_i;
     wgt_q       <= wgt_i;
   end
@@ -119,6 +141,7 @@ module mixpe_pe #(
   assign act_valid_o = act_valid_q;
   assign act_first_o = act_first_q;
   assign act_last_o  = act_last_q;
+  assign act_bank_o  = act_bank_q;
   assign act_o       = act_q;
   assign wgt_valid_o = wgt_valid_q;
   assign wgt_o       = wgt_q;
@@ -129,10 +152,14 @@ module mixpe_pe #(
 
   logic               drain_valid_d, drain_valid_q;
   logic [AccBits-1:0] drain_data_d, drain_data_q;
+  logic               drain_bank_d, drain_bank_q;
+  logic [RowBits-1:0] drain_row_d, drain_row_q;
 
   always_comb begin
     drain_valid_d = capture | drain_valid_i;
     drain_data_d  = capture ? acc_d : drain_data_i;
+    drain_bank_d  = capture ? act_bank_i : drain_bank_i;
+    drain_row_d   = capture ? RowBits'(RowIndex) : drain_row_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -145,10 +172,14 @@ module mixpe_pe #(
 
   always_ff @(posedge clk_i) begin
     drain_data_q <= drain_data_d;
+    drain_bank_q <= drain_bank_d;
+    drain_row_q  <= drain_row_d;
   end
 
   assign drain_valid_o = drain_valid_q;
   assign drain_data_o  = drain_data_q;
+  assign drain_bank_o  = drain_bank_q;
+  assign drain_row_o   = drain_row_q;
 
   ////////////////////////////////
   // Assertions                 //
@@ -183,6 +214,9 @@ module mixpe_pe #(
       // tiles so that the drain has moved on (see docs/cycle-model.md).
       assert (!(capture && drain_valid_i))
         else $error("mixpe_pe: drain collision, a result would be overwritten");
+      // FP4 weights need a PE built for them, with at least four weight bits.
+      assert (!(mac_en && wgt_fp4_i && (Fp4Weights == 0 || WeightBits < 4)))
+        else $error("mixpe_pe: FP4 weight mode on a PE built without it");
       // The accumulator is sized by the hardware config so that no legal reduction overflows.
       if (mac_en) begin
         assert (acc_wide[AccBits] == acc_wide[AccBits-1])

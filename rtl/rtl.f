@@ -1,3 +1,10 @@
 rtl/mixpe_shift_add_mul.sv
 rtl/mixpe_pe.sv
 rtl/mixpe_array.sv
+rtl/mixpe_int_to_fp32.sv
+rtl/mixpe_fp32_add.sv
+rtl/mixpe_fp32_mul.sv
+rtl/mixpe_group_dequant.sv
+rtl/mixpe_row_side.sv
+rtl/mixpe_column_dequant.sv
+rtl/mixpe_core.sv

@@ -2,22 +2,36 @@
 #include "sim/layer_report.h"
 
 #include <cstdio>
+#include <cstring>
 
+#include "model/gemm_operands.h"
 #include "model/mixpe_array.h"
+#include "model/mpgemm.h"
 
 namespace mixpe {
 
-GemmOperands LayerOperands(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed) {
-  return RandomGemmOperands(layer.m, layer.k, layer.n, config.activation_bits, config.weight_bits,
-                            seed);
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed) {
+  LayerData data;
+  data.formats = ResolveLayerFormats(layer, config);
+  const RealGemmOperands real = RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
+  data.activations =
+      QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
+  data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
+  CoreWidths widths;
+  widths.activation_bits = config.activation_bits;
+  widths.weight_bits = config.weight_bits;
+  data.core = PrepareCoreOperands(data.activations, data.weights, data.formats.weights, widths);
+  return data;
 }
 
-LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer,
-                       const GemmOperands& ops, const ArrayRunResult& run) {
-  const MixpeArray golden(config);
-  const GemmCycleEstimate est = golden.Cycles(layer.m, layer.k, layer.n);
+LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,
+                       const CoreRunResult& run) {
+  const GemmCycleEstimate est =
+      MixpeArray(config).CoreCycles(layer.m, layer.k, layer.n, data.formats.unit);
   LayerReport report;
   report.layer = layer;
+  report.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();
+  report.unit = data.formats.unit;
   report.tiles = est.tiles;
   report.model_cycles = est.cycles;
   report.cycles = run.cycles;
@@ -26,14 +40,16 @@ LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer,
     report.utilization = static_cast<double>(layer.m) * layer.n * layer.k /
                          (static_cast<double>(config.rows) * config.cols * run.cycles);
   }
-  const std::vector<int64_t> expected = golden.Gemm(ops);
+  const std::vector<float> expected = MpGemm(data.activations, data.weights);
   for (size_t i = 0; i < expected.size(); ++i) {
-    if (expected[i] == run.outputs[i]) continue;
+    uint32_t bits;
+    std::memcpy(&bits, &expected[i], sizeof bits);
+    if (bits == run.outputs[i]) continue;
     if (report.mismatches++ == 0 && report.detail.empty()) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "first mismatch at y[%lld][%lld]: rtl %lld, golden %lld",
+      std::snprintf(buf, sizeof buf, "first mismatch at y[%lld][%lld]: rtl 0x%08x, golden 0x%08x",
                     static_cast<long long>(i / layer.n), static_cast<long long>(i % layer.n),
-                    static_cast<long long>(run.outputs[i]), static_cast<long long>(expected[i]));
+                    run.outputs[i], bits);
       report.detail = buf;
     }
   }
@@ -42,7 +58,7 @@ LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer,
 
 namespace {
 
-constexpr char kRowFormat[] = "%-12s %6s %6s %6s %7s %12s %12s %6s %10s  %-9s %s\n";
+constexpr char kRowFormat[] = "%-12s %6s %6s %6s %-24s %5s %7s %12s %12s %6s %10s  %-9s %s\n";
 
 std::string Int(int64_t v) { return std::to_string(v); }
 
@@ -53,24 +69,26 @@ std::string Fixed(double v, const char* format) {
 }
 
 void PrintRow(std::ostream& out, const std::vector<std::string>& cells) {
-  char line[256];
+  char line[320];
   std::snprintf(line, sizeof line, kRowFormat, cells[0].c_str(), cells[1].c_str(), cells[2].c_str(),
                 cells[3].c_str(), cells[4].c_str(), cells[5].c_str(), cells[6].c_str(),
-                cells[7].c_str(), cells[8].c_str(), cells[9].c_str(), cells[10].c_str());
+                cells[7].c_str(), cells[8].c_str(), cells[9].c_str(), cells[10].c_str(),
+                cells[11].c_str(), cells[12].c_str());
   out << line;
 }
 
 }  // namespace
 
 void PrintReportHeader(std::ostream& out) {
-  PrintRow(out, {"layer", "M", "K", "N", "tiles", "cycles", "model", "util", "time_us", "bit-exact",
-                 "cycles=model"});
+  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "unit", "tiles", "cycles",
+                 "model", "util", "time_us", "bit-exact", "cycles=model"});
   out.flush();
 }
 
 void PrintLayerLine(std::ostream& out, const HardwareConfig& config, const LayerReport& r) {
-  PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), Int(r.tiles),
-                 Int(r.cycles), Int(r.model_cycles), Fixed(100.0 * r.utilization, "%.1f%%"),
+  PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), r.formats,
+                 Int(r.unit), Int(r.tiles), Int(r.cycles), Int(r.model_cycles),
+                 Fixed(100.0 * r.utilization, "%.1f%%"),
                  Fixed(static_cast<double>(r.cycles) / config.frequency_mhz, "%.1f"),
                  r.outputs_match() ? "PASS" : "FAIL", r.cycles_match() ? "yes" : "NO"});
   if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
@@ -96,10 +114,10 @@ void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
   }
   const double util =
       cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
-  PrintRow(out,
-           {"total", "", "", "", "", Int(cycles), Int(model_cycles), Fixed(100.0 * util, "%.1f%%"),
-            Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
-            all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
+  PrintRow(out, {"total", "", "", "", "", "", "", Int(cycles), Int(model_cycles),
+                 Fixed(100.0 * util, "%.1f%%"),
+                 Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
+                 all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
   out << "simulated " << cycles << " cycles in " << Fixed(wall, "%.1f") << " s of RTL simulation ("
       << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f") << " cycles/s)\n";
 }

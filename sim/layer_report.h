@@ -1,5 +1,6 @@
-// LayerReport: the outcome of one layer run through the RTL, checked against the golden model
-// (bit-exact outputs, and measured cycles against the closed-form cycle count).
+// LayerReport: the outcome of one quantized layer run through the RTL core, checked against the
+// golden model: FP32 outputs bit for bit (model/mpgemm.h) and measured cycles against the
+// closed-form cycle count (model/mixpe_array.h).
 #pragma once
 
 #include <cstdint>
@@ -9,19 +10,22 @@
 
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
-#include "model/gemm_operands.h"
+#include "model/core_operands.h"
 #include "model/hardware_config.h"
-#include "sim/verilated_array.h"
+#include "model/quantize.h"
+#include "sim/verilated_core.h"
 
 namespace mixpe {
 
 struct LayerReport {
   GemmLayer layer;
+  std::string formats;  // "weights x activations"
+  int unit = 0;         // reduction unit U
   int64_t tiles = 0;
   int64_t cycles = 0;        // measured on the RTL
   int64_t model_cycles = 0;  // golden closed form
   double utilization = 0;    // of the measured cycles
-  int64_t mismatches = 0;    // outputs that differ from the golden model
+  int64_t mismatches = 0;    // outputs whose bits differ from the golden model's
   std::string detail;        // first mismatch, or why the run stopped
   double wall_seconds = 0;   // simulation wall time
 
@@ -30,16 +34,23 @@ struct LayerReport {
   bool pass() const { return outputs_match() && cycles_match(); }
 };
 
+// One layer's data, reproducible from a seed: real operands (RandomRealGemmOperands) quantized to
+// the layer's formats by the golden quantizers, and the same split for the core.
+struct LayerData {
+  LayerFormats formats;
+  BlockedTensor activations;
+  BlockedTensor weights;
+  CoreOperands core;
+};
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed);
+
 // Compares an RTL run with the golden model's outputs and cycle count.
-LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer,
-                       const GemmOperands& ops, const ArrayRunResult& run);
+LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,
+                       const CoreRunResult& run);
 
-// The operands of layer `index` of a trace: reproducible from the trace's seed.
-GemmOperands LayerOperands(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed);
-
-// Runs one layer: schedule, operands, RTL, check.
-template <class VArray>
-LayerReport RunLayer(VerilatedArray<VArray>& array, const HardwareConfig& config,
+// Runs one layer: data, schedule, RTL, check.
+template <class VCore>
+LayerReport RunLayer(VerilatedCore<VCore>& core, const HardwareConfig& config,
                      const GemmLayer& layer, uint64_t seed);
 
 // The human-readable report: a header, one line per layer as it finishes, and a total.

@@ -7,18 +7,20 @@
 
 namespace mixpe {
 
-template <class VArray>
-LayerReport RunLayer(VerilatedArray<VArray>& array, const HardwareConfig& config,
+template <class VCore>
+LayerReport RunLayer(VerilatedCore<VCore>& core, const HardwareConfig& config,
                      const GemmLayer& layer, uint64_t seed) {
-  const GemmSchedule schedule = TileGemm(config, layer.name, layer.m, layer.k, layer.n);
-  const GemmOperands ops = LayerOperands(config, layer, seed);
+  const LayerData data = MakeLayerData(config, layer, seed);
+  const int unit = data.formats.unit;
+  const CoreSchedule schedule = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, unit);
   // Watchdog: twice the predicted length, plus room for the pipeline, is far more than any
   // correct run needs.
-  const int64_t limit = 2 * MixpeArray(config).Cycles(layer.m, layer.k, layer.n).cycles + 1000;
+  const int64_t limit =
+      2 * MixpeArray(config).CoreCycles(layer.m, layer.k, layer.n, unit).cycles + 1000;
   const auto begin = std::chrono::steady_clock::now();
-  const ArrayRunResult run = array.Run(schedule, ops, limit);
+  const CoreRunResult run = core.Run(schedule, data.core, limit);
   const auto end = std::chrono::steady_clock::now();
-  LayerReport report = CheckLayer(config, layer, ops, run);
+  LayerReport report = CheckLayer(config, layer, data, run);
   report.wall_seconds = std::chrono::duration<double>(end - begin).count();
   return report;
 }

@@ -4,7 +4,8 @@
 //   <out>/rtl_params.h   the same values for the C++ harness, which checks them against the config
 //                        it is asked to simulate
 // Usage: mixpe_rtl_params <config.yaml> <top-module> <out-dir>
-// where <top-module> is mixpe_array (the whole array) or mixpe_pe (one PE, for its own tests).
+// where <top-module> is mixpe_core (the array with dequantization), mixpe_array (the integer
+// array alone) or mixpe_pe (one PE, for its own tests).
 #include <fstream>
 #include <iostream>
 
@@ -30,9 +31,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string top = argv[2];
-  if (top != "mixpe_array" && top != "mixpe_pe") {
+  if (top != "mixpe_core" && top != "mixpe_array" && top != "mixpe_pe") {
     std::cerr << "mixpe_rtl_params: unknown top module '" << top
-              << "' (expected mixpe_array or mixpe_pe)\n";
+              << "' (expected mixpe_core, mixpe_array or mixpe_pe)\n";
     return 2;
   }
   mixpe::HardwareConfig config;
@@ -48,11 +49,13 @@ int main(int argc, char** argv) {
   const std::string act = std::to_string(config.activation_bits);
   const std::string wgt = std::to_string(config.weight_bits);
   const std::string acc = std::to_string(config.accumulator_bits);
+  const std::string fp4 = mixpe::HasFp4Weights(config) ? "1" : "0";
 
   WriteOrDie(out_dir + "/params.vc",
              "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n" +
-                 (top == "mixpe_array" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
-                 "-GActBits=" + act + "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc + "\n");
+                 (top != "mixpe_pe" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
+                 "-GActBits=" + act + "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc +
+                 "\n-GFp4Weights=" + fp4 + "\n");
   WriteOrDie(out_dir + "/rtl_params.h", "// Generated from " + config.source_file +
                                             " by mixpe_rtl_params; do not edit.\n"
                                             "#pragma once\n"
@@ -74,6 +77,9 @@ int main(int argc, char** argv) {
                                             ";\n"
                                             "inline constexpr int kAccBits = " +
                                             acc +
+                                            ";\n"
+                                            "inline constexpr bool kFp4Weights = " +
+                                            (fp4 == "1" ? "true" : "false") +
                                             ";\n"
                                             "}  // namespace mixpe::rtl_params\n");
   return 0;

@@ -1,35 +1,55 @@
 #!/usr/bin/env bash
 # Area proxy by yosys: synthesizes the MixPE PE and the same PE with a conventional multiplier
-# (and the product units alone) to generic CMOS gates and prints a Markdown table of cell,
-# flip-flop and transistor counts. `stat -tech cmos` counts transistors of generic NAND/NOR/NOT
-# cells and flip-flops (asynchronous resets are turned into synchronous ones first so that every
-# flop is counted): a technology-independent proxy, not a foundry area.
-# usage: synth/area.sh [acc-bits]    (run from anywhere; needs yosys)
+# (and the product units alone), then the dequantization side (the FP16 block aligner, the
+# per-group dequantization unit, and the per-element dequantization multiplier a conventional PE
+# would need instead), to generic CMOS gates, and prints Markdown tables of cell, flip-flop and
+# transistor counts, with the totals of a 16x16 array dequantizing per group or per element.
+# `stat -tech cmos` counts transistors of generic NAND/NOR/NOT cells and flip-flops (asynchronous
+# resets are turned into synchronous ones first so that every flop is counted): a
+# technology-independent proxy, not a foundry area.
+# usage: synth/area.sh [--quick] [acc-bits]    (run from anywhere; needs yosys)
+#   --quick: only the rows tests/area_test.sh checks (the W4 and W8 PEs, the aligner at BlockSize
+#            4, the per-element multiplier): seconds instead of about two minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+if [ "${1:-}" = --quick ]; then
+  quick=1
+  shift
+fi
 acc_bits=${1:-32}
-act_bits=8
+rows=16 cols=16  # the array of the derived comparison (configs/default.yaml)
 
-# synth_one <top> <multiplier file> <params...>: prints "cells flops transistors". The multiplier
-# file is either the shift-and-add unit or the reference multiplication, renamed to take its place.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ABC's default script for `abc -g`, except that SAT sweeping (&fraig -x) gives up on a node after
+# 10000 conflicts instead of 1000000: unlimited, it ran for more than 15 minutes without finishing
+# on the 38 x 23-bit multiplier of mixpe_group_dequant. Every other unit gets the same counts as
+# with the default script (1000 conflicts would halve that unit's time but change mixpe_fp32_mul).
+cat >"$tmp/abc.script" <<'EOF'
+strash; &get -n; &fraig -x -C 10000; &put; scorr; dc2; dretime; strash; &get -n; &dch -f; &nf; &put
+EOF
+
+# synth_one <top> "<files>" "<yosys commands after reading>" <chparam args...>: prints
+# "cells flops transistors". -mem2reg turns unpacked arrays (the aligner's per-element signals,
+# the per-row running sums of mixpe_group_dequant) into plain wires without a warning for each.
 synth_one() {
-  local top=$1 mul=$2
-  shift 2
-  local log
-  log=$(mktemp)
+  local top=$1 files=$2 extra=$3
+  shift 3
+  local log=$tmp/yosys.log
   yosys -q -l "$log" -p "
-    read_verilog -sv $mul $root/rtl/mixpe_pe.sv
-    $( [ "$mul" != "$root/rtl/mixpe_shift_add_mul.sv" ] && echo "rename reference_mul mixpe_shift_add_mul" )
-    chparam $* $top
+    read_verilog -sv -mem2reg $files
+    $extra
+    $( [ $# -gt 0 ] && echo "chparam $* $top" )
     synth -top $top -flatten
     async2sync
     dfflegalize -cell \$_DFF_P_ 01
-    abc -g cmos2
+    abc -g cmos2 -script $tmp/abc.script
     opt_clean
     stat -tech cmos" >/dev/null
   local stats
   stats=$(sed -n '/Printing statistics/,$p' "$log")
-  rm -f "$log"
   local cells flops transistors
   cells=$(grep -E "Number of cells:" <<<"$stats" | tail -1 | awk '{print $4}')
   flops=$(grep -E '\$_DFF_P_' <<<"$stats" | tail -1 | awk '{print $2}' || true)
@@ -38,25 +58,128 @@ synth_one() {
   echo "${cells:-0} ${flops:-0} ${transistors:-0}"
 }
 
+# The PE with its product formed by the shift-and-add unit or by the reference multiplication,
+# renamed to take its place.
 shift_add=$root/rtl/mixpe_shift_add_mul.sv
 multiplier=$root/tests/formal/reference_mul.sv
+pe_or_product() {  # <top> <shift_add|multiplier> <params...>
+  local top=$1 kind=$2
+  shift 2
+  local files=${!kind} rename=
+  [ "$top" = mixpe_pe ] && files="$files $root/rtl/mixpe_pe.sv"
+  [ "$kind" = multiplier ] && rename="rename reference_mul mixpe_shift_add_mul"
+  synth_one "$top" "$files" "$rename" "$@"
+}
+label() { [ "$1" = shift_add ] && echo "shifts and adds" || echo "\`*\`"; }
+
+# The PE and product rows: weights x activations, and the product unit alone.
+# A config `WxA` builds integer weights only; `WxAxfp4` adds the E2M1 (MXFP4, NVFP4) mode.
+pe_configs="2x8 3x8 4x8 8x8 4x16 4x8xfp4 4x16xfp4"
+product_configs="2x8 3x8 4x8 8x8 4x8xfp4"
+[ $quick = 1 ] && pe_configs="4x8 8x8" && product_configs=""
+comparison_pe="4x16"  # the W4A16 PE of the derived comparison (the aligner's 16-bit integers)
 
 echo "| unit | weights x activations | product formed by | cells | flip-flops | transistors |"
 echo "|---|---|---|---|---|---|"
-for w in 2 3 4 8; do
+# split_config <config>: sets w, a, fp4 (0 or 1) and the row's weight label.
+split_config() {
+  IFS=x read -r w a fp4 <<<"$1"
+  weights="W$w"
+  if [ "$fp4" = fp4 ]; then fp4=1; weights="W$w (+FP4)"; else fp4=0; fi
+}
+for config in $pe_configs; do
+  split_config "$config"
   for kind in shift_add multiplier; do
-    file=${!kind}
-    label=$([ $kind = shift_add ] && echo "shifts and adds" || echo "\`*\`")
-    read -r cells flops transistors < <(synth_one mixpe_pe "$file" \
-      -set ActBits $act_bits -set WeightBits $w -set AccBits "$acc_bits")
-    echo "| PE (acc $acc_bits) | W$w x A$act_bits | $label | $cells | $flops | $transistors |"
+    read -r cells flops transistors < <(pe_or_product mixpe_pe $kind \
+      -set ActBits "$a" -set WeightBits "$w" -set AccBits "$acc_bits" -set Fp4Weights "$fp4")
+    echo "| PE (acc $acc_bits) | $weights x A$a | $(label $kind) | $cells | $flops | $transistors |"
+    if [ "$config" = "$comparison_pe" ] && [ $kind = shift_add ]; then
+      pe=($cells $flops $transistors)
+      pe_name="W$w x A$a PE (acc $acc_bits)"
+    fi
   done
 done
-for w in 2 3 4 8; do
-  read -r cells flops transistors < <(synth_one mixpe_shift_add_mul "$shift_add" \
-    -set ActBits $act_bits -set WeightBits $w)
-  echo "| product only | W$w x A$act_bits | shifts and adds | $cells | $flops | $transistors |"
-  read -r cells flops transistors < <(synth_one mixpe_shift_add_mul "$multiplier" \
-    -set ActBits $act_bits -set WeightBits $w)
-  echo "| product only | W$w x A$act_bits | \`*\` | $cells | $flops | $transistors |"
+for config in $product_configs; do
+  split_config "$config"
+  for kind in shift_add multiplier; do
+    read -r cells flops transistors < <(pe_or_product mixpe_shift_add_mul $kind \
+      -set ActBits "$a" -set WeightBits "$w" -set Fp4Weights "$fp4")
+    echo "| product only | $weights x A$a | $(label $kind) | $cells | $flops | $transistors |"
+  done
 done
+
+# The dequantization side. BlockSize 32 is the W4A16 block of docs/numerics.md section 6; the
+# group dequantization widths are those of configs/default.yaml: 32-bit sums (the accumulator),
+# a 4-bit zero point (the weight code), 22-bit scale significand products, 10-bit exponents, and
+# one running FP32 sum for each of the column's rows (as mixpe_column_dequant instantiates it).
+align_block=32
+[ $quick = 1 ] && align_block=4
+echo
+echo "| unit | RTL | parameters | in a ${rows}x${cols} array | cells | flip-flops | transistors |"
+echo "|---|---|---|---|---|---|---|"
+read -r cells flops transistors < <(synth_one mixpe_fp16_align "$root/rtl/mixpe_fp16_align.sv" "" \
+  -set BlockSize $align_block)
+align=($cells $flops $transistors)
+echo "| FP16 block aligner | \`mixpe_fp16_align\` | BlockSize $align_block | 1 (shared by the rows)" \
+  "| $cells | $flops | $transistors |"
+if [ $quick = 0 ]; then
+  group_files="$root/rtl/mixpe_int_to_fp32.sv $root/rtl/mixpe_fp32_add.sv"
+  group_files+=" $root/rtl/mixpe_fp32_mul.sv $root/rtl/mixpe_group_dequant.sv"
+  read -r cells flops transistors < <(synth_one mixpe_group_dequant "$group_files" "" \
+    -set SumBits 32 -set ZeroBits 4 -set ScaleBits 22 -set ExpBits 10 -set Outputs $rows)
+  group=($cells $flops $transistors)
+  echo "| per-group dequantization | \`mixpe_group_dequant\` | SumBits 32, ZeroBits 4," \
+    "ScaleBits 22, ExpBits 10, Outputs $rows | $cols (one per column) | $cells | $flops |" \
+    "$transistors |"
+  # Its FP units alone, synthesized on their own (so without optimization across their ports):
+  # where the per-group unit's gates go. The 60-bit integer is the exact D_u * scale of SumBits 32.
+  read -r cells flops transistors < <(synth_one mixpe_int_to_fp32 "$root/rtl/mixpe_int_to_fp32.sv" \
+    "" -set ValueBits 60 -set ExpBits 10)
+  echo "| of which: term rounding | \`mixpe_int_to_fp32\` | ValueBits 60, ExpBits 10 |" \
+    "1 per per-group unit | $cells | $flops | $transistors |"
+  read -r cells flops transistors < <(synth_one mixpe_fp32_add "$root/rtl/mixpe_fp32_add.sv" "")
+  echo "| of which: FP32 accumulation | \`mixpe_fp32_add\` | - | 1 per per-group unit |" \
+    "$cells | $flops | $transistors |"
+  read -r cells flops transistors < <(synth_one mixpe_fp32_mul "$root/rtl/mixpe_fp32_mul.sv" "")
+  echo "| of which: row scale | \`mixpe_fp32_mul\` | - | 1 per per-group unit |" \
+    "$cells | $flops | $transistors |"
+fi
+read -r cells flops transistors < <(synth_one per_element_dequant \
+  "$root/synth/per_element_dequant.sv" "" -set WeightBits 4)
+element=($cells $flops $transistors)
+echo "| per-element dequantization | \`per_element_dequant\` (synth/) | WeightBits 4 |" \
+  "$((rows * cols)) (one per PE, instead) | $cells | $flops | $transistors |"
+[ $quick = 1 ] && exit 0
+
+# The derived comparison: sums of the rows above.
+total() {  # <count> <unit array name> [<count> <unit array name>]...: cells flops transistors
+  local c=0 f=0 t=0
+  while [ $# -gt 0 ]; do
+    local -n unit=$2
+    c=$((c + $1 * unit[0])) f=$((f + $1 * unit[1])) t=$((t + $1 * unit[2]))
+    shift 2
+  done
+  echo "$c $f $t"
+}
+pes=$((rows * cols))
+read -r -a group_deq < <(total "$cols" group 1 align)
+read -r -a element_deq < <(total "$pes" element)
+read -r -a group_all < <(total "$pes" pe "$cols" group 1 align)
+read -r -a element_all < <(total "$pes" pe "$pes" element)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "| ${rows}x${cols} array, W4A16 | made of | cells | flip-flops | transistors |"
+echo "|---|---|---|---|---|"
+echo "| dequantization, per group | $cols per-group units + 1 aligner | ${group_deq[0]} |" \
+  "${group_deq[1]} | ${group_deq[2]} |"
+echo "| dequantization, per element | $pes per-element multipliers | ${element_deq[0]} |" \
+  "${element_deq[1]} | ${element_deq[2]} |"
+echo "| array, per group | $pes x $pe_name + $cols per-group units + 1 aligner |" \
+  "${group_all[0]} | ${group_all[1]} | ${group_all[2]} |"
+echo "| array, per element | $pes x ($pe_name + per-element multiplier) |" \
+  "${element_all[0]} | ${element_all[1]} | ${element_all[2]} |"
+echo
+echo "per element / per group, transistors: dequantization" \
+  "$(ratio "${element_deq[2]}" "${group_deq[2]}")x, array" \
+  "$(ratio "${element_all[2]}" "${group_all[2]}")x; one per-group unit =" \
+  "$(ratio "${group[2]}" "${element[2]}") per-element multipliers (a column has $rows PEs)"

@@ -1,15 +1,18 @@
-// Tests of LoadLayerTrace: the shipped trace loads, and bad traces are rejected with a message
-// naming the file, the key path (e.g. "layers[1].k") and what was expected.
+// Tests of LoadLayerTrace and ResolveLayerFormats: the shipped traces load, bad traces are
+// rejected with a message naming the file, the key path (e.g. "layers[1].k") and what was
+// expected, and each layer's formats and reduction unit resolve against a hardware config.
 #include "compiler/layer_trace.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "model/hardware_config.h"
 #include "model/input_error.h"
 #include "tests/input_test_util.h"
 
@@ -73,6 +76,50 @@ TEST(LayerTraceTest, ShippedLlamaTraceLoadsAllSevenLayers) {
   EXPECT_EQ(down_proj.m, 16);
   EXPECT_EQ(down_proj.k, 11008);
   EXPECT_EQ(down_proj.n, 4096);
+
+  // down_proj runs W4A16; the others take the config's defaults.
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(trace.layers[i].weights, "") << "layer " << i;
+    EXPECT_EQ(trace.layers[i].activations, "") << "layer " << i;
+  }
+  EXPECT_EQ(down_proj.weights, "");
+  EXPECT_EQ(down_proj.activations, "fp16");
+}
+
+// On the default hardware the trace runs both activation modes, all in units of 128.
+TEST(LayerTraceTest, ShippedLlamaTraceRunsW4A8AndW4A16OnTheDefaultConfig) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const LayerTrace trace = LoadLayerTrace(MIXPE_SOURCE_DIR "/traces/llama2_7b_decoder_block.yaml");
+  for (const GemmLayer& layer : trace.layers) {
+    SCOPED_TRACE(layer.name);
+    const LayerFormats f = ResolveLayerFormats(layer, config);
+    EXPECT_EQ(f.weights.Name(), "int4_g128");
+    EXPECT_EQ(f.activations.Name(), layer.name == "down_proj" ? "fp16" : "int8_token");
+    EXPECT_EQ(f.unit, 128);
+  }
+}
+
+// tests/data/small_core_trace.yaml: one layer per kind of reduction unit on the default config.
+TEST(LayerTraceTest, SmallCoreTraceResolvesOnTheDefaultConfig) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const LayerTrace trace = LoadLayerTrace(MIXPE_SOURCE_DIR "/tests/data/small_core_trace.yaml");
+  const struct {
+    const char* weights;
+    const char* activations;
+    int unit;
+  } expected[] = {{"int4_g128", "int8_token", 128},
+                  {"mxint4", "mxint8", 32},
+                  {"nvfp4", "int8_token", 16},
+                  {"intmix234_g128", "fp16", 128},
+                  {"int4_g128_asym", "fp16", 128}};
+  ASSERT_EQ(trace.layers.size(), std::size(expected));
+  for (size_t i = 0; i < trace.layers.size(); ++i) {
+    SCOPED_TRACE(trace.layers[i].name);
+    const LayerFormats f = ResolveLayerFormats(trace.layers[i], config);
+    EXPECT_EQ(f.weights.Name(), expected[i].weights);
+    EXPECT_EQ(f.activations.Name(), expected[i].activations);
+    EXPECT_EQ(f.unit, expected[i].unit);
+  }
 }
 
 // The failure tests below edit kValidTrace; this shows it is valid before the edit, and that flow
@@ -92,6 +139,21 @@ TEST(LayerTraceTest, UneditedTestTraceLoadsInOrder) {
   EXPECT_EQ(trace.layers[1].m, 8);
   EXPECT_EQ(trace.layers[1].k, 128);
   EXPECT_EQ(trace.layers[1].n, 4);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(trace.layers[i].weights, "");  // the config's defaults
+    EXPECT_EQ(trace.layers[i].activations, "");
+    EXPECT_EQ(trace.layers[i].source_file, path);
+    EXPECT_EQ(trace.layers[i].index, static_cast<int>(i));
+  }
+}
+
+TEST(LayerTraceTest, FormatNamesAreKeptAsWritten) {
+  const std::string path = WriteTempFile(ReplaceOnce(
+      kValidTrace, "    n: 4\n", "    n: 4\n    weights: mxfp4\n    activations: fp16\n"));
+  const LayerTrace trace = LoadLayerTrace(path);
+  EXPECT_EQ(trace.layers[1].weights, "mxfp4");
+  EXPECT_EQ(trace.layers[1].activations, "fp16");
+  EXPECT_EQ(trace.layers[0].weights, "");
 }
 
 TEST(LayerTraceTest, LargestDimensionIsAccepted) {
@@ -189,8 +251,203 @@ INSTANTIATE_TEST_SUITE_P(
                 "    n: 4\n    batch: 2",
                 "layers[1].batch",
                 {"unknown key", "'name'"}},
-        BadEdit{"TopLevelMisspelled", "seed: 7", "sead: 7", "sead", {"unknown key", "'seed'"}}),
+        BadEdit{"TopLevelMisspelled", "seed: 7", "sead: 7", "sead", {"unknown key", "'seed'"}},
+        BadEdit{"WeightsMisspelled",
+                "    n: 4",
+                "    n: 4\n    weight: int4_g128",
+                "layers[1].weight",
+                {"unknown key", "'weights'"}}),
     BadEditName);
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFormat, LayerTraceBadEditTest,
+    testing::Values(BadEdit{"UnknownWeightFormat",
+                            "    n: 4",
+                            "    n: 4\n    weights: int5_g128",
+                            "layers[1].weights",
+                            {"unknown weight format 'int5_g128'", "known:"}},
+                    BadEdit{"UnknownActivationFormat",
+                            "{name: first, m: 16, k: 64, n: 32}",
+                            "{name: first, m: 16, k: 64, n: 32, activations: int4_token}",
+                            "layers[0].activations",
+                            {"unknown activation format 'int4_token'", "known:"}},
+                    // A weight-only name where an activation format belongs.
+                    BadEdit{"WeightFormatAsActivations",
+                            "    n: 4",
+                            "    n: 4\n    activations: int4_g128",
+                            "layers[1].activations",
+                            {"unknown activation format 'int4_g128'"}},
+                    BadEdit{"WeightsAsList",
+                            "    n: 4",
+                            "    n: 4\n    weights: [int4_g128]",
+                            "layers[1].weights",
+                            {"non-empty string", "list"}},
+                    BadEdit{"WeightsEmpty",
+                            "    n: 4",
+                            "    n: 4\n    weights:",
+                            "layers[1].weights",
+                            {"non-empty string", "empty"}}),
+    BadEditName);
+
+// --- ResolveLayerFormats -------------------------------------------------------------------------
+
+// A hand-made config listing the given formats; the first of each list is the default.
+HardwareConfig ConfigWithFormats(const std::vector<std::string>& weights,
+                                 const std::vector<std::string>& activations,
+                                 int64_t max_k = 65536) {
+  HardwareConfig config;
+  config.source_file = "hw.yaml";
+  config.rows = 4;
+  config.cols = 4;
+  config.weight_bits = 4;
+  config.activation_bits = 16;
+  config.accumulator_bits = 40;
+  config.max_k = max_k;
+  config.weight_format_names = weights;
+  for (const std::string& name : weights) config.weight_formats.push_back(ParseWeightFormat(name));
+  config.activation_format_names = activations;
+  for (const std::string& name : activations) {
+    config.activation_formats.push_back(ParseActivationFormat(name));
+  }
+  return config;
+}
+
+GemmLayer Layer(int64_t k, const std::string& weights = "", const std::string& activations = "") {
+  GemmLayer layer;
+  layer.name = "fc";
+  layer.m = 4;
+  layer.k = k;
+  layer.n = 4;
+  layer.weights = weights;
+  layer.activations = activations;
+  layer.source_file = "trace.yaml";
+  layer.index = 3;
+  return layer;
+}
+
+// Returns the InputError message of resolving `layer` on `config`.
+std::string ResolveError(const GemmLayer& layer, const HardwareConfig& config) {
+  try {
+    ResolveLayerFormats(layer, config);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "layer resolved, but an InputError was expected";
+  return "";
+}
+
+TEST(ResolveLayerFormatsTest, EmptyNamesMeanTheConfigsFirstFormats) {
+  const HardwareConfig config = ConfigWithFormats({"int4_g64", "mxfp4"}, {"fp16", "int8_token"});
+  const LayerFormats f = ResolveLayerFormats(Layer(256), config);
+  EXPECT_EQ(f.weights.Name(), "int4_g64");
+  EXPECT_EQ(f.activations.Name(), "fp16");
+  EXPECT_EQ(f.unit, 64);  // gcd(64, 128)
+  const LayerFormats named = ResolveLayerFormats(Layer(256, "mxfp4", "int8_token"), config);
+  EXPECT_EQ(named.weights.Name(), "mxfp4");
+  EXPECT_EQ(named.activations.Name(), "int8_token");
+  EXPECT_EQ(named.unit, 32);
+}
+
+// U = min(weight group, activation block), the blocks of docs/numerics.md, section 5.
+TEST(ResolveLayerFormatsTest, ReductionUnitIsTheSmallerBlock) {
+  const HardwareConfig config = ConfigWithFormats(
+      {"int4_g128", "int4_g32", "int4_gch", "int4_g64", "mxfp4", "nvfp4", "intmix234_g64_asym"},
+      {"int8_token", "fp16", "mxint8", "mxfp4", "nvfp4"});
+  const struct {
+    const char* weights;
+    const char* activations;
+    int64_t k;
+    int unit;  // by hand
+  } cases[] = {
+      {"int4_g128", "int8_token", 4096, 128},  // the token's block is all of K
+      {"int4_g128", "fp16", 4096, 128},        // aligned in gcd(128, 128)
+      {"int4_g32", "fp16", 4096, 32},          // gcd(32, 128)
+      {"int4_g128", "mxint8", 256, 32},        // MX blocks of 32 inside groups of 128
+      {"int4_g64", "nvfp4", 128, 16},          // NVFP4 blocks of 16
+      {"int4_gch", "int8_token", 96, 96},      // per channel x per token: all of K
+      {"int4_gch", "fp16", 96, 32},            // gcd(96, 128)
+      {"int4_gch", "fp16", 4096, 128},         // gcd(4096, 128)
+      {"int4_gch", "mxint8", 96, 32},
+      {"mxfp4", "mxfp4", 64, 32},
+      {"mxfp4", "fp16", 64, 32},
+      {"nvfp4", "mxint8", 64, 16},
+      {"nvfp4", "int8_token", 48, 16},
+      {"intmix234_g64_asym", "int8_token", 192, 64},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.weights) + " x " + c.activations + " K=" + std::to_string(c.k));
+    EXPECT_EQ(ResolveLayerFormats(Layer(c.k, c.weights, c.activations), config).unit, c.unit);
+  }
+}
+
+TEST(ResolveLayerFormatsTest, FormatsTheConfigDoesNotListAreRejected) {
+  const HardwareConfig config = ConfigWithFormats({"int4_g128", "mxfp4"}, {"int8_token"});
+  EXPECT_TRUE(ContainsAll(ResolveError(Layer(256, "int4_g64"), config),
+                          {"trace.yaml: layers[3].weights: layer fc: ",
+                           "weight format 'int4_g64' is not supported by config hw.yaml",
+                           "it supports int4_g128, mxfp4"}));
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(Layer(256, "", "fp16"), config),
+      {"trace.yaml: layers[3].activations: layer fc: ",
+       "activation format 'fp16' is not supported by config hw.yaml", "it supports int8_token"}));
+}
+
+TEST(ResolveLayerFormatsTest, UnknownNamesAreRejected) {
+  // A GemmLayer made by hand, not read by LoadLayerTrace, which would catch these first.
+  const HardwareConfig config = ConfigWithFormats({"int4_g128"}, {"int8_token"});
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(Layer(256, "int4_g100"), config),
+      {"trace.yaml: layers[3].weights: layer fc: ", "unknown weight format 'int4_g100'"}));
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(Layer(256, "", "bf16"), config),
+      {"trace.yaml: layers[3].activations: layer fc: ", "unknown activation format 'bf16'"}));
+}
+
+TEST(ResolveLayerFormatsTest, KMustBeAMultipleOfEveryBlock) {
+  const HardwareConfig config =
+      ConfigWithFormats({"int4_g128", "int4_gch"}, {"int8_token", "mxint8", "nvfp4"});
+  // The default weight format: the message says so.
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(Layer(4000), config),
+      {"trace.yaml: layers[3].k: layer fc: ",
+       "K=4000 is not a multiple of the group size 128 of weight format int4_g128 (the default of "
+       "config hw.yaml)"}));
+  // Per-channel weights take any K, MX activations do not.
+  EXPECT_TRUE(ContainsAll(ResolveError(Layer(48, "int4_gch", "mxint8"), config),
+                          {"trace.yaml: layers[3].k: layer fc: ",
+                           "K=48 is not a multiple of the block size 32 of activation format "
+                           "mxint8"}));
+  EXPECT_TRUE(ContainsAll(ResolveError(Layer(40, "int4_gch", "nvfp4"), config),
+                          {"block size 16 of activation format nvfp4"}));
+}
+
+TEST(ResolveLayerFormatsTest, AUnitLongerThanMaxKIsRejected) {
+  // Per-channel weights with per-token activations reduce over all of K in one unit.
+  const HardwareConfig config =
+      ConfigWithFormats({"int4_g128", "int4_gch"}, {"int8_token", "fp16"}, 4096);
+  EXPECT_EQ(ResolveLayerFormats(Layer(4096, "int4_gch"), config).unit, 4096);
+  EXPECT_EQ(ResolveLayerFormats(Layer(8192, "int4_g128"), config).unit, 128);
+  EXPECT_EQ(ResolveLayerFormats(Layer(8192, "int4_gch", "fp16"), config).unit, 128);
+  EXPECT_TRUE(ContainsAll(ResolveError(Layer(8192, "int4_gch"), config),
+                          {"trace.yaml: layers[3].k: layer fc: ",
+                           "reduction unit of 8192 elements (int4_gch x int8_token) exceeds "
+                           "pe.max_k=4096 of config hw.yaml"}));
+}
+
+// The bad-input files in tests/data, against the shipped default config.
+TEST(ResolveLayerFormatsTest, BadTraceFilesAreRejectedOnTheDefaultConfig) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const std::string not_listed = MIXPE_SOURCE_DIR "/tests/data/trace_format_not_in_config.yaml";
+  const LayerTrace a = LoadLayerTrace(not_listed);
+  EXPECT_EQ(ResolveLayerFormats(a.layers[0], config).unit, 128);
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(a.layers[1], config),
+      {not_listed + ": layers[1].weights: layer g64: ", "'int4_g64' is not supported by config"}));
+  const std::string k4000 = MIXPE_SOURCE_DIR "/tests/data/trace_k_not_a_multiple_of_the_group.yaml";
+  EXPECT_TRUE(ContainsAll(
+      ResolveError(LoadLayerTrace(k4000).layers[0], config),
+      {k4000 + ": layers[0].k: layer k4000: ", "K=4000 is not a multiple of the group size 128"}));
+}
 
 }  // namespace
 }  // namespace mixpe

@@ -29,8 +29,37 @@ namespace {
 
 using AlignUnit = MIXPE_ALIGN_CLASS;
 constexpr int kBlock = MIXPE_ALIGN_BLOCK;
-static_assert(std::extent_v<std::remove_reference_t<decltype(AlignUnit::fp16_i)>> == kBlock,
+
+// The ports are 16 * BlockSize bits wide, element i in bits [16i+15:16i]. Verilator stores such a
+// port in the smallest of 8, 16, 32 and 64-bit integers that holds it, and beyond 64 bits in a
+// VlWide of 32-bit words.
+constexpr size_t VerilatedBytes(int bits) {
+  return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : bits <= 64 ? 8 : 4 * ((bits + 31) / 32);
+}
+using AlignPort = std::remove_reference_t<decltype(AlignUnit::fp16_i)>;
+static_assert(sizeof(AlignPort) == VerilatedBytes(16 * kBlock),
               "MIXPE_ALIGN_BLOCK must be the BlockSize the unit was verilated with");
+
+template <typename Port>
+void SetElement(Port& port, int i, uint16_t value) {
+  if constexpr (std::is_integral_v<Port>) {
+    const int shift = 16 * i;
+    port = static_cast<Port>((port & ~(uint64_t{0xFFFF} << shift)) | (uint64_t{value} << shift));
+  } else {
+    EData& word = port.at(i / 2);
+    const int shift = 16 * (i % 2);
+    word = (word & ~(EData{0xFFFF} << shift)) | (EData{value} << shift);
+  }
+}
+
+template <typename Port>
+uint16_t GetElement(const Port& port, int i) {
+  if constexpr (std::is_integral_v<Port>) {
+    return static_cast<uint16_t>(uint64_t{port} >> (16 * i));
+  } else {
+    return static_cast<uint16_t>(port.at(i / 2) >> (16 * (i % 2)));
+  }
+}
 
 using Block = std::array<uint16_t, kBlock>;
 
@@ -114,10 +143,10 @@ class RtlFp16AlignTest : public ::testing::Test {
   void TearDown() override { unit_->final(); }
 
   Aligned Rtl(const Block& codes) {
-    for (int i = 0; i < kBlock; ++i) unit_->fp16_i[i] = codes[i];
+    for (int i = 0; i < kBlock; ++i) SetElement(unit_->fp16_i, i, codes[i]);
     unit_->eval();
     Aligned r;
-    for (int i = 0; i < kBlock; ++i) r.a[i] = static_cast<int16_t>(unit_->aligned_o[i]);
+    for (int i = 0; i < kBlock; ++i) r.a[i] = static_cast<int16_t>(GetElement(unit_->aligned_o, i));
     r.exponent = static_cast<int8_t>(unit_->scale_exp_o);
     r.nan = unit_->scale_nan_o != 0;
     return r;

@@ -29,6 +29,8 @@ class RtlPeTest : public ::testing::Test {
     pe_->act_valid_i = 0;
     pe_->wgt_valid_i = 0;
     pe_->drain_valid_i = 0;
+    pe_->wgt_fp4_i = 0;
+    pe_->act_bank_i = 0;
     pe_->rst_ni = 0;
     Clock();
     pe_->rst_ni = 1;
@@ -88,6 +90,43 @@ TEST_F(RtlPeTest, EveryActivationTimesEveryWeightMatchesTheGoldenModel) {
   EXPECT_FALSE(context_->gotError());
 }
 
+// FP4 mode (MXFP4, NVFP4 weights): every activation code times every E2M1 code.
+TEST_F(RtlPeTest, EveryActivationTimesEveryFp4CodeMatchesTheGoldenModel) {
+  if (!rtl_params::kFp4Weights) GTEST_SKIP() << "the config lists no FP4 weight format";
+  const MixpePe golden = Golden();
+  pe_->wgt_fp4_i = 1;
+  const uint32_t act_codes = 1u << config_.activation_bits;
+  for (uint32_t a = 0; a < act_codes; ++a) {
+    for (uint32_t w = 0; w < 16; ++w) {
+      Mac(a, w, /*first=*/true, /*last=*/true);
+      ASSERT_TRUE(pe_->drain_valid_o);
+      ASSERT_EQ(DrainValue(), golden.Product(a, w, /*fp4=*/true))
+          << "act code " << a << ", E2M1 code " << w;
+    }
+  }
+  EXPECT_FALSE(context_->gotError());
+}
+
+// A PE built without the FP4 mode (no E2M1 format in the config) must not be used in it.
+TEST_F(RtlPeTest, Fp4ModeOnAPeBuiltWithoutItTripsAnAssertion) {
+  if (rtl_params::kFp4Weights) GTEST_SKIP() << "this PE has the FP4 mode";
+  pe_->wgt_fp4_i = 1;
+  Mac(1, 1, /*first=*/true, /*last=*/true);
+  EXPECT_TRUE(context_->gotError());
+}
+
+// The drain tag: each result leaves with the bank bit of its reduction and the PE's row.
+TEST_F(RtlPeTest, ResultsCarryTheirBankBit) {
+  for (uint32_t bank = 0; bank < 2; ++bank) {
+    pe_->act_bank_i = bank;
+    Mac(1, 1, /*first=*/true, /*last=*/true);
+    ASSERT_TRUE(pe_->drain_valid_o);
+    EXPECT_EQ(pe_->drain_bank_o, bank);
+    EXPECT_EQ(pe_->drain_row_o, 0u);  // a PE built alone is row 0
+  }
+  pe_->act_bank_i = 0;
+}
+
 TEST_F(RtlPeTest, RandomReductionsMatchTheGoldenModel) {
   const uint64_t seed = 0x5eed0000u + config_.weight_bits;
   std::cout << "[ seed ] " << seed << "\n";
@@ -97,7 +136,7 @@ TEST_F(RtlPeTest, RandomReductionsMatchTheGoldenModel) {
     const int length = 1 + static_cast<int>(rng() % 300);
     int64_t expected = 0;
     for (int i = 0; i < length; ++i) {
-      const uint32_t a = static_cast<uint32_t>(rng()) & 0xFF;
+      const uint32_t a = static_cast<uint32_t>(rng()) & ((1u << config_.activation_bits) - 1);
       const uint32_t w = static_cast<uint32_t>(rng()) & ((1u << config_.weight_bits) - 1);
       expected = golden.Mac(expected, i == 0, a, w);
       Mac(a, w, i == 0, i == length - 1);
@@ -135,9 +174,11 @@ TEST_F(RtlPeTest, OverflowAssertionFiresJustPastTheAccumulatorRange) {
   const int64_t acc_max = (int64_t{1} << (config_.accumulator_bits - 1)) - 1;
   const int64_t fits = acc_max / largest;  // this many products still fit
   if (fits > (int64_t{1} << 22)) GTEST_SKIP() << "accumulator far wider than needed";
-  for (int64_t i = 0; i < fits; ++i) Mac(0x80, 1u << (config_.weight_bits - 1), i == 0, false);
+  const uint32_t most_negative_act = 1u << (config_.activation_bits - 1);
+  const uint32_t most_negative_weight = 1u << (config_.weight_bits - 1);
+  for (int64_t i = 0; i < fits; ++i) Mac(most_negative_act, most_negative_weight, i == 0, false);
   EXPECT_FALSE(context_->gotError());
-  Mac(0x80, 1u << (config_.weight_bits - 1), false, true);
+  Mac(most_negative_act, most_negative_weight, false, true);
   EXPECT_TRUE(context_->gotError());
 }
 

@@ -1,0 +1,178 @@
+// VerilatedCore<VCore>: drives a Verilated mixpe_core (rtl/mixpe_core.sv) through one quantized
+// GEMM, unit by unit as a CoreSchedule orders it, and collects every FP32 output. It plays the
+// controller: it streams the element codes and hands each unit's side values (scales, zero points,
+// row scales) to the core's edges when the interface asks for them (docs/array-interface.md).
+//
+// Cycle convention (docs/cycle-model.md): cycle 0 is the first cycle with a valid input; the count
+// ends with the cycle in which the last output is visible on y_valid_o/y_o.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/gemm_schedule.h"
+#include "model/core_operands.h"
+#include "model/gemm_operands.h"
+#include "sim/verilated_clocked.h"
+
+namespace mixpe {
+
+struct CoreRunResult {
+  std::vector<uint32_t> outputs;  // M x N FP32 bit patterns, row-major
+  int64_t cycles = 0;
+  int64_t outputs_received = 0;
+  std::string error;  // empty when the run completed
+};
+
+template <class VCore>
+class VerilatedCore : public VerilatedClocked<VCore> {
+ public:
+  // The core's shape and its weight width (the zero-point port's width) and scale exponent width.
+  VerilatedCore(int rows, int cols, int weight_bits, int exponent_bits = 10)
+      : VerilatedClocked<VCore>("mixpe_core"),
+        rows_(rows),
+        cols_(cols),
+        weight_bits_(weight_bits),
+        exponent_mask_((1u << exponent_bits) - 1u) {}
+
+  // Runs `schedule` on `ops`. A run that has not produced every output by `cycle_limit` cycles
+  // stops with an error naming how far it got.
+  CoreRunResult Run(const CoreSchedule& schedule, const CoreOperands& ops, int64_t cycle_limit) {
+    CoreRunResult result;
+    result.outputs.assign(static_cast<size_t>(ops.m * ops.n), 0);
+    const int64_t total = ops.m * ops.n;
+    Reset();
+    this->model().wgt_fp4_i = ops.weight_fp4;
+    next_tile_.assign(cols_, 0);
+    next_row_.assign(cols_, 0);
+    const auto run = this->RunCycles(
+        cycle_limit, [&](int64_t) { return CollectOutputs(schedule, ops, &result); },
+        [&] { return result.outputs_received == total; },
+        [&](int64_t t) { DriveInputs(schedule, ops, t); },
+        [&] {
+          return std::to_string(result.outputs_received) + " of " + std::to_string(total) +
+                 " outputs";
+        });
+    result.cycles = run.cycles;
+    result.error = run.error;
+    return result;
+  }
+
+ private:
+  void Reset() {
+    VCore& core = this->model();
+    for (int r = 0; r < rows_; ++r) core.act_valid_i[r] = 0;
+    for (int c = 0; c < cols_; ++c) {
+      core.wgt_valid_i[c] = 0;
+      core.wside_valid_i[c] = 0;
+    }
+    core.wgt_fp4_i = 0;
+    this->ResetModel();
+  }
+
+  // Where stream position `u` (cycles since the stream's skewed start) falls: global unit j and
+  // element kk within it; valid if j is a scheduled unit and kk < U.
+  struct StreamSlot {
+    int64_t tile = 0;
+    int64_t unit = 0;  // within the tile
+    int64_t global = 0;
+    int64_t kk = 0;
+    bool valid = false;
+  };
+  static StreamSlot Slot(const CoreSchedule& s, int64_t u) {
+    StreamSlot slot;
+    if (u < 0) return slot;
+    slot.global = u / s.unit_interval;
+    slot.kk = u - slot.global * s.unit_interval;
+    slot.tile = slot.global / s.units_per_tile;
+    slot.unit = slot.global % s.units_per_tile;
+    slot.valid = slot.tile < static_cast<int64_t>(s.tiles.size()) && slot.kk < s.unit;
+    return slot;
+  }
+
+  uint32_t Exponent(int32_t e) const { return static_cast<uint32_t>(e) & exponent_mask_; }
+
+  // Skewed injection, as for mixpe_array: row r carries element kk of unit j in cycle
+  // j * II + kk + r, column c in cycle j * II + kk + c.
+  void DriveInputs(const CoreSchedule& s, const CoreOperands& ops, int64_t t) {
+    VCore& core = this->model();
+    const int64_t units = ops.units_per_row();
+    for (int r = 0; r < rows_; ++r) {
+      const StreamSlot slot = Slot(s, t - r);
+      const bool valid = slot.valid && r < s.tiles[slot.tile].rows_used;
+      core.act_valid_i[r] = valid;
+      if (!valid) continue;
+      const int64_t m = s.tiles[slot.tile].m0 + r;
+      const int64_t k = slot.unit * s.unit + slot.kk;
+      core.act_first_i[r] = slot.kk == 0;
+      core.act_last_i[r] = slot.kk == s.unit - 1;
+      core.act_bank_i[r] = slot.global & 1;
+      core.act_i[r] = ops.activation_codes[m * ops.k + k];
+      const CoreScale& scale = ops.activation_scales[m * units + slot.unit];
+      core.act_scale_sig_i[r] = scale.significand;
+      core.act_scale_exp_i[r] = Exponent(scale.exponent);
+      core.act_scale_nan_i[r] = scale.nan;
+      core.row_scale_i[r] = ops.row_scale_bits[m];
+    }
+    for (int c = 0; c < cols_; ++c) {
+      const StreamSlot slot = Slot(s, t - c);
+      const bool valid = slot.valid && c < s.tiles[slot.tile].cols_used;
+      core.wgt_valid_i[c] = valid;
+      // The unit's weight-side values go with its first weight.
+      core.wside_valid_i[c] = valid && slot.kk == 0;
+      if (!valid) continue;
+      const int64_t n = s.tiles[slot.tile].n0 + c;
+      const int64_t k = slot.unit * s.unit + slot.kk;
+      core.wgt_i[c] = ops.weight_codes[n * ops.k + k];
+      if (slot.kk != 0) continue;
+      const CoreScale& scale = ops.weight_scales[n * units + slot.unit];
+      core.wside_bank_i[c] = slot.global & 1;
+      core.wgt_scale_sig_i[c] = scale.significand;
+      core.wgt_scale_exp_i[c] = Exponent(scale.exponent);
+      core.wgt_scale_nan_i[c] = scale.nan;
+      core.zero_point_i[c] =
+          TwosComplementCode(ops.zero_points[n * units + slot.unit], weight_bits_);
+      core.unit_first_i[c] = slot.unit == 0;
+      core.unit_last_i[c] = slot.unit == s.units_per_tile - 1;
+    }
+  }
+
+  // Each column presents its outputs tile by tile, rows in order. Returns an error on an output
+  // the schedule does not account for.
+  std::string CollectOutputs(const CoreSchedule& s, const CoreOperands& ops,
+                             CoreRunResult* result) {
+    VCore& core = this->model();
+    const size_t tiles = s.tiles.size();
+    for (int c = 0; c < cols_; ++c) {
+      if (!core.y_valid_o[c]) continue;
+      size_t& j = next_tile_[c];
+      while (j < tiles && c >= s.tiles[j].cols_used) ++j;
+      if (j == tiles) {
+        return "column " + std::to_string(c) + " produced more outputs than scheduled";
+      }
+      const ArrayTile& tile = s.tiles[j];
+      const int row = static_cast<int>(core.y_row_o[c]);
+      if (row != next_row_[c]) {
+        return "column " + std::to_string(c) + " presented row " + std::to_string(row) +
+               " where row " + std::to_string(next_row_[c]) + " was due";
+      }
+      result->outputs[(tile.m0 + row) * ops.n + tile.n0 + c] = core.y_o[c];
+      ++result->outputs_received;
+      if (++next_row_[c] == tile.rows_used) {
+        next_row_[c] = 0;
+        ++j;
+      }
+    }
+    return "";
+  }
+
+  int rows_;
+  int cols_;
+  int weight_bits_;
+  uint32_t exponent_mask_;
+  std::vector<size_t> next_tile_;  // per column: the tile whose outputs come next
+  std::vector<int> next_row_;      // per column: the row due next
+};
+
+}  // namespace mixpe
