@@ -93,13 +93,17 @@ GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int un
       const int64_t nt = std::min(cols, n - j * cols);
       const int64_t t = i * n_tiles + j;
       const int64_t last_unit_start = ((t + 1) * units_per_tile - 1) * est.tile_interval;
-      est.cycles =
-          std::max(est.cycles, last_unit_start + 1 + unit + 2 * (mt - 1) + (nt - 1) + 2 + 1);
+      est.cycles = std::max(est.cycles, CoreCyclesThroughTile(last_unit_start, unit, mt, nt));
     }
   }
   est.utilization = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) /
                     (static_cast<double>(rows * cols) * static_cast<double>(est.cycles));
   return est;
+}
+
+int64_t MixpeArray::CoreCyclesThroughTile(int64_t last_unit_start, int unit, int64_t rows_used,
+                                          int64_t cols_used) {
+  return last_unit_start + 1 + unit + 2 * (rows_used - 1) + (cols_used - 1) + 2 + 1;
 }
 
 }  // namespace mixpe

@@ -49,6 +49,14 @@ class MixpeArray {
   // InputError if unit < 1 or K is not a multiple of it.
   GemmCycleEstimate CoreCycles(int64_t m, int64_t k, int64_t n, int unit) const;
 
+  // The cycles, from cycle 0 through the one in which its last FP32 output is visible, that a
+  // core tile of `rows_used` x `cols_used` outputs takes when its last unit (of `unit` elements)
+  // starts in cycle `last_unit_start`: last_unit_start + unit + 2(rows_used-1) + cols_used + 3.
+  // Holds for any start at least UnitInterval after the previous unit's (a controller may start
+  // units later than the schedule's uniform spacing, e.g. waiting for memory).
+  static int64_t CoreCyclesThroughTile(int64_t last_unit_start, int unit, int64_t rows_used,
+                                       int64_t cols_used);
+
  private:
   HardwareConfig config_;
 };

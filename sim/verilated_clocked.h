@@ -95,20 +95,28 @@ class VerilatedClocked {
         break;
       }
       drive(t);
-      model_->clk_i = 0;
-      model_->eval();
-      if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t)));
-      model_->clk_i = 1;
-      model_->eval();
-      if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t) + 1));
-      if (context_->gotError()) {
-        run.error = "RTL assertion failed in cycle " + std::to_string(t);
-        context_->gotError(false);
-        break;
-      }
+      run.error = Tick(t);
+      if (!run.error.empty()) break;
     }
     return run;
   }
+
+  // One clock cycle `t` of the current run, with the inputs as driven: the falling and the rising
+  // edge. Returns an error if an RTL assertion failed in it.
+  std::string Tick(int64_t t) {
+    model_->clk_i = 0;
+    model_->eval();
+    if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t)));
+    model_->clk_i = 1;
+    model_->eval();
+    if (waves_) waves_->dump(static_cast<uint64_t>(2 * (time_ + t) + 1));
+    if (!context_->gotError()) return "";
+    context_->gotError(false);
+    return "RTL assertion failed in cycle " + std::to_string(t);
+  }
+
+  // Ends a run driven cycle by cycle with Tick: its `cycles` count on from the waveform time.
+  void EndRun(int64_t cycles) { time_ += cycles; }
 
   VModel& model() { return *model_; }
 

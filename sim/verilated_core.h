@@ -1,7 +1,13 @@
 // VerilatedCore<VCore>: drives a Verilated mixpe_core (rtl/mixpe_core.sv) through one quantized
-// GEMM, unit by unit as a CoreSchedule orders it, and collects every FP32 output. It plays the
-// controller: it streams the element codes and hands each unit's side values (scales, zero points,
-// row scales) to the core's edges when the interface asks for them (docs/array-interface.md).
+// GEMM, unit by unit in a CoreSchedule's order, and collects every FP32 output. It plays the
+// core's sequencer: it streams the element codes and hands each unit's side values (scales, zero
+// points, row scales) to the core's edges when the interface asks for them
+// (docs/array-interface.md).
+//
+// Run() starts each unit as early as the core allows (the schedule's uniform spacing). A
+// controller that must wait for operands (the co-simulation's, waiting on memory) drives it cycle
+// by cycle instead: Begin(), then Cycle(start_unit) with a start wherever CanStartUnit() and its
+// data are ready. Any start at least unit_interval after the previous one is correct.
 //
 // Cycle convention (docs/cycle-model.md): cycle 0 is the first cycle with a valid input; the count
 // ends with the cycle in which the last output is visible on y_valid_o/y_o.
@@ -36,28 +42,76 @@ class VerilatedCore : public VerilatedClocked<VCore> {
         weight_bits_(weight_bits),
         exponent_mask_((1u << exponent_bits) - 1u) {}
 
-  // Runs `schedule` on `ops`. A run that has not produced every output by `cycle_limit` cycles
-  // stops with an error naming how far it got.
+  // Runs `schedule` on `ops`, every unit started as early as allowed. A run that has not produced
+  // every output by `cycle_limit` cycles stops with an error naming how far it got.
   CoreRunResult Run(const CoreSchedule& schedule, const CoreOperands& ops, int64_t cycle_limit) {
-    CoreRunResult result;
-    result.outputs.assign(static_cast<size_t>(ops.m * ops.n), 0);
-    const int64_t total = ops.m * ops.n;
+    Begin(schedule, ops);
+    while (!Finished() && result_.error.empty()) {
+      if (cycle_ >= cycle_limit) {
+        result_.error = "no progress: " + std::to_string(result_.outputs_received) + " of " +
+                        std::to_string(ops.m * ops.n) + " outputs after " + std::to_string(cycle_) +
+                        " cycles";
+        break;
+      }
+      Cycle(CanStartUnit());
+    }
+    return std::move(result_);
+  }
+
+  // Resets the core for `schedule` on `ops` (both must outlive the run); cycle 0 comes next.
+  void Begin(const CoreSchedule& schedule, const CoreOperands& ops) {
+    schedule_ = &schedule;
+    ops_ = &ops;
+    result_ = CoreRunResult{};
+    result_.outputs.assign(static_cast<size_t>(ops.m * ops.n), 0);
+    total_units_ = static_cast<int64_t>(schedule.tiles.size()) * schedule.units_per_tile;
+    starts_.clear();
+    cycle_ = 0;
     Reset();
     this->model().wgt_fp4_i = ops.weight_fp4;
     next_tile_.assign(cols_, 0);
     next_row_.assign(cols_, 0);
-    const auto run = this->RunCycles(
-        cycle_limit, [&](int64_t) { return CollectOutputs(schedule, ops, &result); },
-        [&] { return result.outputs_received == total; },
-        [&](int64_t t) { DriveInputs(schedule, ops, t); },
-        [&] {
-          return std::to_string(result.outputs_received) + " of " + std::to_string(total) +
-                 " outputs";
-        });
-    result.cycles = run.cycles;
-    result.error = run.error;
-    return result;
   }
+
+  // Whether the next unit may start in the coming cycle: units remain, and the previous one
+  // started at least unit_interval cycles ago.
+  bool CanStartUnit() const {
+    const int64_t started = static_cast<int64_t>(starts_.size());
+    return started < total_units_ &&
+           (started == 0 || cycle_ - starts_.back() >= schedule_->unit_interval);
+  }
+
+  // Runs one cycle, starting the next unit in it if `start_unit` (only where CanStartUnit()),
+  // and collects the outputs that then appear. Returns false once the run has failed (result()
+  // says why).
+  bool Cycle(bool start_unit) {
+    if (start_unit) {
+      if (!CanStartUnit()) {
+        result_.error = "unit " + std::to_string(starts_.size()) + " started in cycle " +
+                        std::to_string(cycle_) + ", too early or beyond the schedule";
+        return false;
+      }
+      starts_.push_back(cycle_);
+    }
+    DriveInputs(cycle_);
+    std::string error = this->Tick(cycle_);
+    ++cycle_;
+    if (error.empty()) error = CollectOutputs();
+    if (!error.empty()) {
+      result_.error = error;
+      return false;
+    }
+    if (Finished()) {
+      result_.cycles = cycle_ + 1;
+      this->EndRun(result_.cycles);
+    }
+    return true;
+  }
+
+  bool Finished() const { return result_.outputs_received == ops_->m * ops_->n; }
+  int64_t cycle() const { return cycle_; }  // the cycle Cycle() runs next
+  int64_t units_started() const { return static_cast<int64_t>(starts_.size()); }
+  const CoreRunResult& result() const { return result_; }
 
  private:
   void Reset() {
@@ -71,8 +125,9 @@ class VerilatedCore : public VerilatedClocked<VCore> {
     this->ResetModel();
   }
 
-  // Where stream position `u` (cycles since the stream's skewed start) falls: global unit j and
-  // element kk within it; valid if j is a scheduled unit and kk < U.
+  // Where stream position `p` (the cycle minus the row's or column's skew) falls: the unit
+  // started at or before p whose U elements cover it, if any. Units start at least U apart, so
+  // only the latest one started at or before p can.
   struct StreamSlot {
     int64_t tile = 0;
     int64_t unit = 0;  // within the tile
@@ -80,26 +135,31 @@ class VerilatedCore : public VerilatedClocked<VCore> {
     int64_t kk = 0;
     bool valid = false;
   };
-  static StreamSlot Slot(const CoreSchedule& s, int64_t u) {
+  StreamSlot Slot(int64_t p) const {
     StreamSlot slot;
-    if (u < 0) return slot;
-    slot.global = u / s.unit_interval;
-    slot.kk = u - slot.global * s.unit_interval;
-    slot.tile = slot.global / s.units_per_tile;
-    slot.unit = slot.global % s.units_per_tile;
-    slot.valid = slot.tile < static_cast<int64_t>(s.tiles.size()) && slot.kk < s.unit;
+    for (int64_t j = static_cast<int64_t>(starts_.size()) - 1; j >= 0; --j) {
+      if (starts_[j] > p) continue;
+      slot.kk = p - starts_[j];
+      slot.valid = slot.kk < schedule_->unit;
+      slot.global = j;
+      slot.tile = j / schedule_->units_per_tile;
+      slot.unit = j % schedule_->units_per_tile;
+      break;
+    }
     return slot;
   }
 
   uint32_t Exponent(int32_t e) const { return static_cast<uint32_t>(e) & exponent_mask_; }
 
-  // Skewed injection, as for mixpe_array: row r carries element kk of unit j in cycle
-  // j * II + kk + r, column c in cycle j * II + kk + c.
-  void DriveInputs(const CoreSchedule& s, const CoreOperands& ops, int64_t t) {
+  // Skewed injection, as for mixpe_array: row r carries element kk of the unit started in cycle S
+  // in cycle S + kk + r, column c in cycle S + kk + c.
+  void DriveInputs(int64_t t) {
+    const CoreSchedule& s = *schedule_;
+    const CoreOperands& ops = *ops_;
     VCore& core = this->model();
     const int64_t units = ops.units_per_row();
     for (int r = 0; r < rows_; ++r) {
-      const StreamSlot slot = Slot(s, t - r);
+      const StreamSlot slot = Slot(t - r);
       const bool valid = slot.valid && r < s.tiles[slot.tile].rows_used;
       core.act_valid_i[r] = valid;
       if (!valid) continue;
@@ -116,7 +176,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
       core.row_scale_i[r] = ops.row_scale_bits[m];
     }
     for (int c = 0; c < cols_; ++c) {
-      const StreamSlot slot = Slot(s, t - c);
+      const StreamSlot slot = Slot(t - c);
       const bool valid = slot.valid && c < s.tiles[slot.tile].cols_used;
       core.wgt_valid_i[c] = valid;
       // The unit's weight-side values go with its first weight.
@@ -140,8 +200,10 @@ class VerilatedCore : public VerilatedClocked<VCore> {
 
   // Each column presents its outputs tile by tile, rows in order. Returns an error on an output
   // the schedule does not account for.
-  std::string CollectOutputs(const CoreSchedule& s, const CoreOperands& ops,
-                             CoreRunResult* result) {
+  std::string CollectOutputs() {
+    const CoreSchedule& s = *schedule_;
+    const CoreOperands& ops = *ops_;
+    CoreRunResult* result = &result_;
     VCore& core = this->model();
     const size_t tiles = s.tiles.size();
     for (int c = 0; c < cols_; ++c) {
@@ -171,6 +233,12 @@ class VerilatedCore : public VerilatedClocked<VCore> {
   int cols_;
   int weight_bits_;
   uint32_t exponent_mask_;
+  const CoreSchedule* schedule_ = nullptr;
+  const CoreOperands* ops_ = nullptr;
+  CoreRunResult result_;
+  int64_t total_units_ = 0;
+  std::vector<int64_t> starts_;  // start cycle of each unit started so far
+  int64_t cycle_ = 0;
   std::vector<size_t> next_tile_;  // per column: the tile whose outputs come next
   std::vector<int> next_row_;      // per column: the row due next
 };

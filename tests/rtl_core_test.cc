@@ -192,6 +192,77 @@ TEST_F(RtlCoreTest, ShortUnitsAtTheSpacingLimits) {
   }
 }
 
+// A controller that waits for memory starts units later than the schedule's uniform spacing: with
+// random extra gaps the outputs stay bit-exact, and the run ends exactly when the model says for
+// the starts it made (MixpeArray::CoreCyclesThroughTile of each tile's last unit).
+TEST_F(RtlCoreTest, DelayedUnitStartsKeepOutputsExact) {
+  const uint64_t seed = BaseSeed() + 4000;
+  std::mt19937_64 rng(seed);
+  std::cout << "[ seed ] delays seed=" << seed << "\n";
+  const WeightFormat& wf = config_.weight_formats.back();
+  const ActivationFormat& af = config_.activation_formats.back();
+  const int64_t m = 2 * config_.rows + 1;
+  const int64_t k = 3 * KStep(wf, af);
+  const int64_t n = config_.cols + 2;
+  const RealGemmOperands real = RandomRealGemmOperands(m, k, n, seed);
+  const BlockedTensor a = QuantizeActivations(af, real.activations, m, k);
+  const BlockedTensor w = QuantizeWeights(wf, real.weights, k, n);
+  const std::vector<float> expected = MpGemm(a, w);
+  const CoreOperands ops = PrepareCoreOperands(a, w, wf, Widths());
+  const CoreSchedule schedule = TileCoreGemm(config_, "delayed", m, k, n, ops.unit);
+
+  core_->Begin(schedule, ops);
+  std::vector<int64_t> starts;
+  int64_t wait = 0;  // extra cycles before the next start
+  while (!core_->Finished()) {
+    ASSERT_LT(core_->cycle(), 1000000) << "no progress";
+    bool start = false;
+    if (core_->CanStartUnit()) {
+      if (wait == 0) {
+        start = true;
+        starts.push_back(core_->cycle());
+        wait = static_cast<int64_t>(rng() % 3 == 0 ? rng() % 40 : 0);
+      } else {
+        --wait;
+      }
+    }
+    ASSERT_TRUE(core_->Cycle(start)) << core_->result().error;
+  }
+  const CoreRunResult& run = core_->result();
+  for (size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(run.outputs[i], Bits(expected[i])) << "y[" << i / n << "][" << i % n << "]";
+  }
+  int64_t model_cycles = 0;
+  for (size_t t = 0; t < schedule.tiles.size(); ++t) {
+    const int64_t last_unit = (static_cast<int64_t>(t) + 1) * schedule.units_per_tile - 1;
+    model_cycles =
+        std::max(model_cycles, MixpeArray::CoreCyclesThroughTile(starts[last_unit], schedule.unit,
+                                                                 schedule.tiles[t].rows_used,
+                                                                 schedule.tiles[t].cols_used));
+  }
+  EXPECT_EQ(run.cycles, model_cycles);
+  EXPECT_GT(starts.back(), (static_cast<int64_t>(starts.size()) - 1) * schedule.unit_interval)
+      << "the test should have delayed some starts";
+}
+
+// A unit started before the spacing allows is refused by the harness, not simulated.
+TEST_F(RtlCoreTest, EarlyStartIsRefused) {
+  const WeightFormat& wf = config_.weight_formats.front();
+  const ActivationFormat& af = config_.activation_formats.front();
+  const int64_t k = 2 * KStep(wf, af);
+  const RealGemmOperands real = RandomRealGemmOperands(1, k, 1, BaseSeed());
+  const BlockedTensor a = QuantizeActivations(af, real.activations, 1, k);
+  const BlockedTensor w = QuantizeWeights(wf, real.weights, k, 1);
+  const CoreOperands ops = PrepareCoreOperands(a, w, wf, Widths());
+  const CoreSchedule schedule = TileCoreGemm(config_, "early", 1, k, 1, ops.unit);
+  if (schedule.units_per_tile < 2) GTEST_SKIP() << "one unit per tile";
+  core_->Begin(schedule, ops);
+  ASSERT_TRUE(core_->Cycle(true));
+  EXPECT_FALSE(core_->CanStartUnit());
+  EXPECT_FALSE(core_->Cycle(true));
+  EXPECT_NE(core_->result().error.find("too early"), std::string::npos) << core_->result().error;
+}
+
 // Units started closer than the schedule allows overlap in the array (a reduction starts while the
 // previous one is open): the RTL's protocol assertions must catch it.
 TEST_F(RtlCoreTest, UnitsStartedTooCloseTripAnAssertion) {
