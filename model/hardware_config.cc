@@ -1,7 +1,9 @@
 // Parsing and validation of the hardware YAML; see hardware_config.h and docs/configuration.md.
 #include "model/hardware_config.h"
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <sstream>
 
 #include "model/input_error.h"
@@ -59,7 +61,129 @@ void ReadFormatList(const YamlMap& formats, const std::string& key, Parse parse,
   }
 }
 
+bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+// An integer in [lo, hi] that must also be a power of two (widths and counts that the hardware
+// decodes from address bits).
+int64_t PowerOfTwo(const YamlMap& map, const std::string& key, int64_t lo, int64_t hi) {
+  const int64_t v = map.Int(key, lo, hi);
+  if (!IsPowerOfTwo(v)) map.Fail(key, "expected a power of two, got " + std::to_string(v));
+  return v;
+}
+
+DramConfig ReadDram(const YamlMap& dram) {
+  dram.RejectUnknownKeys({"bandwidth_bytes_per_cycle", "latency_cycles", "burst_bytes", "banks",
+                          "row_buffer_bytes", "row_miss_cycles"});
+  DramConfig d;
+  d.bandwidth_bytes_per_cycle = PowerOfTwo(dram, "bandwidth_bytes_per_cycle", 1, 4096);
+  d.latency_cycles = dram.Int("latency_cycles", 0, 1000000);
+  d.burst_bytes = PowerOfTwo(dram, "burst_bytes", 1, 1 << 20);
+  if (d.burst_bytes < d.bandwidth_bytes_per_cycle) {
+    dram.Fail("burst_bytes", "expected a multiple of " + dram.KeyPath("bandwidth_bytes_per_cycle") +
+                                 "=" + std::to_string(d.bandwidth_bytes_per_cycle) +
+                                 " (a burst takes whole cycles), got " +
+                                 std::to_string(d.burst_bytes));
+  }
+  d.banks = static_cast<int>(PowerOfTwo(dram, "banks", 1, 1024));
+  d.row_buffer_bytes = PowerOfTwo(dram, "row_buffer_bytes", 1, 1 << 24);
+  if (d.row_buffer_bytes < d.burst_bytes) {
+    dram.Fail("row_buffer_bytes", "expected a multiple of " + dram.KeyPath("burst_bytes") + "=" +
+                                      std::to_string(d.burst_bytes) +
+                                      " (whole bursts a row), got " +
+                                      std::to_string(d.row_buffer_bytes));
+  }
+  d.row_miss_cycles = dram.Int("row_miss_cycles", 0, 100000);
+  return d;
+}
+
+BufferConfig ReadBuffer(const YamlMap& buffer) {
+  buffer.RejectUnknownKeys({"capacity_kib", "banks", "word_bits", "ports"});
+  BufferConfig b;
+  b.capacity_kib = buffer.Int("capacity_kib", 1, 1 << 20);
+  // At least one bank for each half of the double buffer.
+  b.banks = static_cast<int>(PowerOfTwo(buffer, "banks", 2, 65536));
+  b.word_bits = static_cast<int>(PowerOfTwo(buffer, "word_bits", 8, 8192));
+  b.ports = static_cast<int>(buffer.Int("ports", 1, 2));
+  // Both factors are powers of two, so whole words per bank means a row of all banks fits.
+  const int64_t row_bytes = int64_t{b.banks} * b.word_bits / 8;
+  if (b.CapacityBytes() % row_bytes != 0) {
+    std::ostringstream msg;
+    msg << "expected a multiple of banks x word_bits = " << b.banks << " x " << b.word_bits
+        << " bits = " << row_bytes << " bytes (every bank holds whole words), got "
+        << b.CapacityBytes() << " bytes (" << b.capacity_kib << " KiB)";
+    buffer.Fail("capacity_kib", msg.str());
+  }
+  return b;
+}
+
+NocConfig ReadNoc(const YamlMap& noc, const HardwareConfig& config) {
+  noc.RejectUnknownKeys(
+      {"topology", "link_bytes", "hop_latency_cycles", "mesh_columns", "mesh_rows"});
+  NocConfig n;
+  const std::string topology = noc.Choice("topology", {"bus", "mesh"});
+  n.topology = topology == "mesh" ? NocConfig::Topology::kMesh : NocConfig::Topology::kBus;
+  n.link_bytes = static_cast<int>(PowerOfTwo(noc, "link_bytes", 1, 4096));
+  n.hop_latency_cycles = static_cast<int>(noc.Int("hop_latency_cycles", 1, 1000));
+  if (n.topology == NocConfig::Topology::kBus) {
+    for (const char* key : {"mesh_columns", "mesh_rows"}) {
+      if (noc.Has(key)) noc.Fail(key, "only for topology 'mesh' (this NoC is a bus)");
+    }
+    return n;
+  }
+  // Each router serves a block of PEs: at least one PE column and one PE row.
+  n.mesh_columns = static_cast<int>(noc.Int("mesh_columns", 1, 256));
+  if (n.mesh_columns > config.cols) {
+    noc.Fail("mesh_columns", "expected at most array.cols=" + std::to_string(config.cols) +
+                                 " (each router serves at least one PE column), got " +
+                                 std::to_string(n.mesh_columns));
+  }
+  n.mesh_rows = static_cast<int>(noc.Int("mesh_rows", 1, 256));
+  if (n.mesh_rows > config.rows) {
+    noc.Fail("mesh_rows", "expected at most array.rows=" + std::to_string(config.rows) +
+                              " (each router serves at least one PE row), got " +
+                              std::to_string(n.mesh_rows));
+  }
+  return n;
+}
+
+// Each half feeds the core at its full rate, or takes the DRAM's, so the cycle model has no buffer
+// stalls (docs/memory-model.md).
+void CheckBufferWidth(const YamlMap& buffers, const HardwareConfig& config, BufferKind kind) {
+  const BufferConfig& b = config.memory.Buffer(kind);
+  const int64_t core = CoreBufferBitsPerCycle(config, kind);
+  const int64_t dram = config.memory.dram.bandwidth_bytes_per_cycle * 8;
+  if (b.HalfBitsPerCycle() >= std::max(core, dram)) return;
+  std::ostringstream msg;
+  msg << "a half of " << b.banks / 2 << (b.banks == 2 ? " bank" : " banks") << " x " << b.word_bits
+      << "-bit words x " << b.ports << (b.ports == 1 ? " port" : " ports") << " = "
+      << b.HalfBitsPerCycle() << " bits a cycle cannot serve the core (" << core
+      << " bits a cycle) and the DRAM (memory.dram.bandwidth_bytes_per_cycle x 8 = " << dram
+      << " bits a cycle): needs " << std::max(core, dram);
+  buffers.Fail(BufferKindName(kind), msg.str());
+}
+
 }  // namespace
+
+int64_t CoreBufferBitsPerCycle(const HardwareConfig& config, BufferKind kind) {
+  const int64_t rows = config.rows;
+  const int64_t cols = config.cols;
+  switch (kind) {
+    case BufferKind::kWeights:
+      return cols * config.weight_bits;
+    case BufferKind::kActivations:
+      return rows * config.activation_bits;
+    case BufferKind::kOutputs:
+      return cols * 32;
+    case BufferKind::kScales: {
+      // A unit's side values, read once per unit; units start at least max(2R-1, (R+C)/2)
+      // cycles apart (docs/cycle-model.md), whatever their length.
+      const int64_t per_unit = cols * (16 + config.weight_bits) + rows * 32;
+      const int64_t min_interval = std::max({int64_t{1}, 2 * rows - 1, (rows + cols) / 2});
+      return (per_unit + min_interval - 1) / min_interval;
+    }
+  }
+  return 0;
+}
 
 int RequiredAccumulatorBits(int activation_bits, int weight_bits, int64_t max_k) {
   // Integer arithmetic: max_k <= 2^24, activation_bits <= 16 and weight_bits <= 8, so the bound is
@@ -88,7 +212,8 @@ int DequantTermBits(int accumulator_bits, int weight_bits) {
 
 HardwareConfig LoadHardwareConfig(const std::string& path) {
   const YamlMap root = YamlMap::LoadFile(path);
-  root.RejectUnknownKeys({"version", "name", "array", "pe", "formats", "clock"});
+  root.RejectUnknownKeys(
+      {"version", "name", "array", "pe", "formats", "clock", "memory", "noc", "energy"});
   HardwareConfig config;
   config.source_file = path;
   root.Int("version", 1, 1);
@@ -155,6 +280,30 @@ HardwareConfig LoadHardwareConfig(const std::string& path) {
   const YamlMap clock = root.Map("clock");
   clock.RejectUnknownKeys({"frequency_mhz"});
   config.frequency_mhz = clock.Number("frequency_mhz", 1, 10000);
+
+  const YamlMap memory = root.Map("memory");
+  memory.RejectUnknownKeys({"dram", "buffers"});
+  config.memory.dram = ReadDram(memory.Map("dram"));
+  const YamlMap buffers = memory.Map("buffers");
+  buffers.RejectUnknownKeys({"weights", "activations", "outputs", "scales"});
+  for (BufferKind kind : kAllBufferKinds) {
+    config.memory.buffers[static_cast<int>(kind)] = ReadBuffer(buffers.Map(BufferKindName(kind)));
+  }
+  for (BufferKind kind : kAllBufferKinds) CheckBufferWidth(buffers, config, kind);
+
+  config.noc = ReadNoc(root.Map("noc"), config);
+
+  // The energy table's path is relative to this file (or absolute); its own errors name it.
+  const std::filesystem::path energy = root.String("energy");
+  config.energy_file =
+      (energy.is_absolute() ? energy : std::filesystem::path(path).parent_path() / energy)
+          .lexically_normal()
+          .string();
+  try {
+    config.energy = LoadEnergyTable(config.energy_file);
+  } catch (const InputError& e) {
+    root.Fail("energy", std::string("energy table: ") + e.what());
+  }
   return config;
 }
 

@@ -3,15 +3,66 @@
 // struct.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "model/energy_table.h"
 #include "model/quant_format.h"
 
 namespace mixpe {
 
 enum class Dataflow { kOutputStationary };
+
+// memory.dram: the off-chip memory behind one channel (docs/memory-model.md gives the timing
+// rule). A batch of requests takes latency_cycles until its first data, then burst_cycles() per
+// burst, plus row_miss_cycles wherever a burst must wait for its row to be opened. banks: 1 with
+// row_miss_cycles: 0 is a flat DRAM.
+struct DramConfig {
+  int64_t bandwidth_bytes_per_cycle = 0;  // power of two
+  int64_t latency_cycles = 0;
+  int64_t burst_bytes = 0;  // power of two, a multiple of the bandwidth: a burst takes whole cycles
+  int banks = 0;            // power of two; rows are interleaved over the banks
+  int64_t row_buffer_bytes = 0;  // power of two, at least one burst
+  int64_t row_miss_cycles = 0;   // precharge + activate of a closed or other row
+
+  int64_t BurstCycles() const { return burst_bytes / bandwidth_bytes_per_cycle; }
+};
+
+// memory.buffers.<kind>: one on-chip SRAM buffer. Double buffered: the core works on one half
+// while the DRAM fills (or drains) the other, so a tile may use at most half of the capacity. The
+// halves are separate banks (banks / 2 each), so the core and the DRAM never meet at a bank.
+struct BufferConfig {
+  int64_t capacity_kib = 0;  // both halves
+  int banks = 0;             // both halves: a power of two, at least 2
+  int word_bits = 0;         // power of two, 8..8192; each bank holds whole words
+  int ports = 0;             // accesses per bank per cycle: 1 or 2
+
+  int64_t CapacityBytes() const { return capacity_kib * 1024; }
+  int64_t HalfBytes() const { return CapacityBytes() / 2; }  // what one tile may use
+  // What one half reads or writes in a cycle.
+  int64_t HalfBitsPerCycle() const { return int64_t{banks} / 2 * word_bits * ports; }
+};
+
+struct MemoryConfig {
+  DramConfig dram;
+  std::array<BufferConfig, kBufferKinds> buffers;  // indexed by BufferKind
+
+  const BufferConfig& Buffer(BufferKind kind) const { return buffers[static_cast<int>(kind)]; }
+};
+
+// noc: the network that carries operands from the buffers to the array and outputs back
+// (docs/memory-model.md). A bus is one shared medium; a mesh is mesh_columns x mesh_rows routers
+// with XY routing, the array cut into that many blocks of PEs, the buffers at router (0, 0).
+struct NocConfig {
+  enum class Topology { kBus, kMesh };
+  Topology topology = Topology::kBus;
+  int link_bytes = 0;  // flit width, power of two
+  int hop_latency_cycles = 0;
+  int mesh_columns = 1;  // mesh only (1 for a bus): at most array.cols
+  int mesh_rows = 1;     // mesh only (1 for a bus): at most array.rows
+};
 
 struct HardwareConfig {
   std::string source_file;  // where it was read from, for messages
@@ -37,6 +88,12 @@ struct HardwareConfig {
 
   // clock
   double frequency_mhz = 0;
+
+  MemoryConfig memory;
+  NocConfig noc;
+  // energy: the table's path as written is resolved against the config file's directory
+  std::string energy_file;  // the resolved path
+  EnergyTable energy;
 };
 
 // Reads and validates a hardware YAML. Throws InputError naming the file, the key and what was
@@ -65,6 +122,15 @@ inline constexpr int kMaxDequantTermBits = 62;
 // Whether any of the config's weight formats has E2M1 codes (MXFP4, NVFP4): the PE is then built
 // with its FP4 mode (rtl/mixpe_shift_add_mul.sv, parameter Fp4Weights).
 bool HasFp4Weights(const HardwareConfig& config);
+
+// What the core reads from (outputs: writes to) a buffer in one cycle at most, in bits, for the
+// buffer check of LoadHardwareConfig: weights cols * weight_bits, activations rows *
+// activation_bits, outputs cols * 32 (one FP32 output per column), scales a unit's side values
+// (cols * (16 + weight_bits): weight scale and zero point per column; rows * 32: activation and
+// row scale per row) over the shortest unit interval max(2 * rows - 1, (rows + cols) / 2),
+// rounded up. The DRAM side moves bandwidth_bytes_per_cycle * 8 bits a cycle into (outputs: out
+// of) the other half; each half must serve both rates: HalfBitsPerCycle() >= max of the two.
+int64_t CoreBufferBitsPerCycle(const HardwareConfig& config, BufferKind kind);
 
 // "16x16 W4A8 acc32", for reports.
 std::string ShortDescription(const HardwareConfig& config);

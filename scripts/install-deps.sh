@@ -2,7 +2,8 @@
 # Installs the Debian packages mixpe needs, skipping those already installed (idempotent).
 set -euo pipefail
 
-packages=(g++ make cmake verilator zlib1g-dev yosys libyaml-cpp-dev libcli11-dev libgtest-dev)
+packages=(g++ make cmake verilator zlib1g-dev yosys libyaml-cpp-dev libcli11-dev libgtest-dev
+          libsystemc-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,8 @@ using testing_util::ReplaceOnce;
 using testing_util::WriteTempFile;
 
 // A valid config using every key once; each test edits it with ReplaceOnce.
-constexpr char kValidConfig[] = R"(version: 1
+constexpr char kValidConfig[] =
+    R"(version: 1
 name: test-config
 array:
   rows: 16
@@ -42,7 +44,39 @@ formats:
   activations: [int8_token, mxint8]
 clock:
   frequency_mhz: 500
-)";
+memory:
+  dram:
+    bandwidth_bytes_per_cycle: 128
+    latency_cycles: 100
+    burst_bytes: 128
+    banks: 1
+    row_buffer_bytes: 2048
+    row_miss_cycles: 0
+  buffers:
+    weights: {capacity_kib: 128, banks: 32, word_bits: 512, ports: 1}
+    activations: {capacity_kib: 256, banks: 32, word_bits: 512, ports: 1}
+    outputs: {capacity_kib: 128, banks: 1024, word_bits: 32, ports: 1}
+    scales: {capacity_kib: 32, banks: 8, word_bits: 512, ports: 1}
+noc:
+  topology: bus
+  link_bytes: 64
+  hop_latency_cycles: 1
+)"
+    "energy: " MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a8_28nm.yaml\n";
+
+// kValidConfig naming another energy table.
+std::string ConfigWithEnergy(const std::string& energy) {
+  const std::string text = kValidConfig;
+  return text.substr(0, text.find("energy: ")) + "energy: " + energy + "\n";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) ADD_FAILURE() << "cannot read " << path;
+  return text.str();
+}
 
 // Loads `path`, expecting it to be rejected; returns the InputError message. Any other exception
 // escapes and fails the test, which is what we want: callers must only ever see InputError.
@@ -100,6 +134,76 @@ TEST(HardwareConfigTest, ShippedDefaultConfigLoadsWithItsDocumentedValues) {
   ASSERT_EQ(config.activation_formats.size(), 3u);
   EXPECT_EQ(config.activation_formats[0].family, ActivationFamily::kInt8PerToken);
   EXPECT_EQ(config.activation_formats[1].family, ActivationFamily::kFp16);
+}
+
+// The memory, NoC and energy of the default config: the reference setup's numbers
+// (docs/memory-model.md, "Defaults and their sources").
+TEST(HardwareConfigTest, ShippedDefaultConfigHasTheReferenceMemorySystem) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const DramConfig& dram = config.memory.dram;
+  EXPECT_EQ(dram.bandwidth_bytes_per_cycle, 128);  // a 1024-bit interface
+  EXPECT_EQ(dram.latency_cycles, 100);
+  EXPECT_EQ(dram.burst_bytes, 128);
+  EXPECT_EQ(dram.BurstCycles(), 1);
+  EXPECT_EQ(dram.banks, 1);  // flat
+  EXPECT_EQ(dram.row_buffer_bytes, 2048);
+  EXPECT_EQ(dram.row_miss_cycles, 0);
+  const BufferConfig& w = config.memory.Buffer(BufferKind::kWeights);
+  EXPECT_EQ(w.CapacityBytes(), 128 * 1024);
+  EXPECT_EQ(w.HalfBytes(), 64 * 1024);
+  EXPECT_EQ(w.banks, 32);
+  EXPECT_EQ(w.word_bits, 512);
+  EXPECT_EQ(w.ports, 1);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kActivations).capacity_kib, 256);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kOutputs).banks, 1024);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kOutputs).word_bits, 32);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kScales).capacity_kib, 32);
+  EXPECT_EQ(config.noc.topology, NocConfig::Topology::kBus);
+  EXPECT_EQ(config.noc.link_bytes, 64);
+  EXPECT_EQ(config.noc.hop_latency_cycles, 1);
+  EXPECT_EQ(config.noc.mesh_columns, 1);
+  EXPECT_EQ(config.noc.mesh_rows, 1);
+  // Resolved against configs/, where default.yaml is.
+  EXPECT_EQ(config.energy_file,
+            std::filesystem::path(MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a16_28nm.yaml")
+                .lexically_normal()
+                .string());
+  EXPECT_DOUBLE_EQ(config.energy.dram_read_pj_per_bit.value, 0.629);
+  EXPECT_DOUBLE_EQ(config.energy.dram_write_pj_per_bit.value, 0.766);
+  EXPECT_DOUBLE_EQ(config.energy.Sram(BufferKind::kWeights).read_pj_per_bit.value, 0.0330);
+  EXPECT_DOUBLE_EQ(config.energy.Sram(BufferKind::kActivations).write_pj_per_bit.value, 0.0486);
+  EXPECT_DOUBLE_EQ(config.energy.Sram(BufferKind::kOutputs).read_pj_per_bit.value, 0.0092);
+  // 16/8-bit PE: (544982 + 128458) nW / 500 MHz and 128458 nW / 500 MHz.
+  EXPECT_DOUBLE_EQ(config.energy.pe_active_cycle_pj.value, 1.346880);
+  EXPECT_DOUBLE_EQ(config.energy.pe_idle_cycle_pj.value, 0.256916);
+  EXPECT_DOUBLE_EQ(config.energy.static_cycle_pj.value, 969);
+}
+
+// Every shipped energy table loads, and every entry says where its number comes from.
+TEST(HardwareConfigTest, EveryShippedEnergyTableLoadsWithASourcePerEntry) {
+  int count = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(MIXPE_SOURCE_DIR "/configs/energy")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const EnergyTable t = LoadEnergyTable(entry.path().string());
+    std::vector<const EnergyEntry*> entries = {&t.dram_read_pj_per_bit, &t.dram_write_pj_per_bit,
+                                               &t.pe_active_cycle_pj,   &t.pe_idle_cycle_pj,
+                                               &t.dequant_unit_pj,      &t.noc_byte_hop_pj,
+                                               &t.static_cycle_pj};
+    for (const SramEnergy& e : t.sram) {
+      entries.push_back(&e.read_pj_per_bit);
+      entries.push_back(&e.write_pj_per_bit);
+    }
+    for (const EnergyEntry* e : entries) {
+      EXPECT_GE(e->value, 0);
+      EXPECT_GE(e->source.size(), 10u) << "value " << e->value;
+    }
+    // An active PE cycle also leaks: it costs more than an idle one.
+    EXPECT_GT(t.pe_active_cycle_pj.value, t.pe_idle_cycle_pj.value);
+    ++count;
+  }
+  EXPECT_GE(count, 2);
 }
 
 // Every shipped test array loads, and its formats fit its PE (the loader checks that).
@@ -587,6 +691,488 @@ INSTANTIATE_TEST_SUITE_P(
                 "activation: [",
                 "formats.activation",
                 {"unknown key", "'activations'"}}),
+    BadEditName);
+
+// --- Memory, NoC and energy ------------------------------------------------------------------
+
+TEST(HardwareConfigTest, MeshTakesItsSizeUpToTheArraySides) {
+  const HardwareConfig config = LoadHardwareConfig(WriteTempFile(ReplaceOnce(
+      kValidConfig, "topology: bus", "topology: mesh\n  mesh_columns: 16\n  mesh_rows: 4")));
+  EXPECT_EQ(config.noc.topology, NocConfig::Topology::kMesh);
+  EXPECT_EQ(config.noc.mesh_columns, 16);
+  EXPECT_EQ(config.noc.mesh_rows, 4);
+}
+
+TEST(HardwareConfigTest, BankedDramIsAccepted) {
+  std::string text = ReplaceOnce(kValidConfig, "    banks: 1\n", "    banks: 16\n");
+  text = ReplaceOnce(text, "row_miss_cycles: 0", "row_miss_cycles: 14");
+  const HardwareConfig config = LoadHardwareConfig(WriteTempFile(text));
+  EXPECT_EQ(config.memory.dram.banks, 16);
+  EXPECT_EQ(config.memory.dram.row_miss_cycles, 14);
+}
+
+// The core works on one half of a buffer while the DRAM fills the other, each half in its own
+// banks: a half must take the core's rate and the DRAM's. The weight buffer of a 16-column W4
+// array reads 16 x 4 = 64 bits a cycle; the DRAM writes 128 x 8 = 1024.
+TEST(HardwareConfigTest, EachHalfOfABufferServesTheCoreAndTheDram) {
+  const std::string path = WriteTempFile(
+      ReplaceOnce(kValidConfig, "weights: {capacity_kib: 128, banks: 32, word_bits: 512, ports: 1}",
+                  "weights: {capacity_kib: 128, banks: 2, word_bits: 512, ports: 1}"));
+  // One bank of 512 bits a half.
+  EXPECT_TRUE(IsFieldError(LoadError(path), path, "memory.buffers.weights",
+                           {"a half of 1 bank x 512-bit words x 1 port = 512 bits a cycle",
+                            "core (64 bits", "1024 bits a cycle)", "needs 1024"}));
+  // Two ports a bank: 1024 bits a cycle, exactly the DRAM's.
+  const HardwareConfig config = LoadHardwareConfig(WriteTempFile(
+      ReplaceOnce(kValidConfig, "weights: {capacity_kib: 128, banks: 32, word_bits: 512, ports: 1}",
+                  "weights: {capacity_kib: 128, banks: 2, word_bits: 512, ports: 2}")));
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kWeights).ports, 2);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kWeights).HalfBitsPerCycle(), 1024);
+}
+
+TEST(HardwareConfigTest, CoreBufferWidthsFollowTheArray) {
+  HardwareConfig config;
+  config.rows = 7;
+  config.cols = 3;
+  config.weight_bits = 4;
+  config.activation_bits = 8;
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kWeights), 3 * 4);
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kActivations), 7 * 8);
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kOutputs), 3 * 32);
+  // A unit's side values, 3 * (16 + 4) + 7 * 32 = 284 bits, over the shortest unit interval
+  // max(2 * 7 - 1, (7 + 3) / 2) = 13 cycles: ceil(284 / 13) = 22.
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 22);
+  // A flat 1 x 256 array: 256 * 20 + 32 = 5152 bits every floor(257 / 2) = 128 cycles at least.
+  config.rows = 1;
+  config.cols = 256;
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 41);
+}
+
+// The energy table's path is resolved against the directory of the config that names it.
+TEST(HardwareConfigTest, EnergyPathIsRelativeToTheConfigFile) {
+  const std::filesystem::path table =
+      WriteTempFile(ReadFile(MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a8_28nm.yaml"));
+  const std::filesystem::path config_path =
+      WriteTempFile(ConfigWithEnergy(table.filename().string()));
+  ASSERT_EQ(config_path.parent_path(), table.parent_path());
+  const HardwareConfig config = LoadHardwareConfig(config_path.string());
+  EXPECT_EQ(config.energy_file, table.lexically_normal().string());
+  EXPECT_EQ(config.energy.name, "mixpe-w4a8-28nm");
+}
+
+TEST(HardwareConfigTest, MissingEnergyTableIsRejectedNamingBothFiles) {
+  const std::string path = WriteTempFile(ConfigWithEnergy("no_such_energy_table.yaml"));
+  EXPECT_TRUE(IsFieldError(LoadError(path), path, "energy",
+                           {"energy table", "no_such_energy_table.yaml", "cannot open"}));
+}
+
+TEST(HardwareConfigTest, BadEnergyTableIsRejectedNamingTheTableAndItsKey) {
+  const std::string table =
+      WriteTempFile(ReplaceOnce(ReadFile(MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a8_28nm.yaml"),
+                                "value: 0.629", "value: -0.629"));
+  const std::string path = WriteTempFile(ConfigWithEnergy(table));
+  EXPECT_TRUE(IsFieldError(
+      LoadError(path), path, "energy",
+      {table + ": dram.read_pj_per_bit.value: expected a number in [0, ", "got -0.629"}));
+}
+
+// Memory, NoC and energy keys: each deleted on its own, with impossible values and unknown keys.
+INSTANTIATE_TEST_SUITE_P(
+    MemoryMissingKey, HardwareConfigBadEditTest,
+    testing::Values(
+        BadEdit{"Memory",
+                std::string(kValidConfig)
+                    .substr(std::string(kValidConfig).find("memory:"),
+                            std::string(kValidConfig).find("noc:") -
+                                std::string(kValidConfig).find("memory:")),
+                "",
+                "memory",
+                {"missing"}},
+        BadEdit{"Dram",
+                "  dram:\n    bandwidth_bytes_per_cycle: 128\n    latency_cycles: 100\n"
+                "    burst_bytes: 128\n    banks: 1\n    row_buffer_bytes: 2048\n"
+                "    row_miss_cycles: 0\n",
+                "",
+                "memory.dram",
+                {"missing"}},
+        BadEdit{"Bandwidth",
+                "    bandwidth_bytes_per_cycle: 128\n",
+                "",
+                "memory.dram.bandwidth_bytes_per_cycle",
+                {"missing"}},
+        BadEdit{
+            "Latency", "    latency_cycles: 100\n", "", "memory.dram.latency_cycles", {"missing"}},
+        BadEdit{"Burst", "    burst_bytes: 128\n", "", "memory.dram.burst_bytes", {"missing"}},
+        BadEdit{"DramBanks", "    banks: 1\n", "", "memory.dram.banks", {"missing"}},
+        BadEdit{"RowBuffer",
+                "    row_buffer_bytes: 2048\n",
+                "",
+                "memory.dram.row_buffer_bytes",
+                {"missing"}},
+        BadEdit{
+            "RowMiss", "    row_miss_cycles: 0\n", "", "memory.dram.row_miss_cycles", {"missing"}},
+        BadEdit{"Buffers",
+                std::string(kValidConfig)
+                    .substr(std::string(kValidConfig).find("  buffers:"),
+                            std::string(kValidConfig).find("noc:") -
+                                std::string(kValidConfig).find("  buffers:")),
+                "",
+                "memory.buffers",
+                {"missing"}},
+        BadEdit{"ScalesBuffer",
+                "    scales: {capacity_kib: 32, banks: 8, word_bits: 512, ports: 1}\n",
+                "",
+                "memory.buffers.scales",
+                {"missing"}},
+        BadEdit{"BufferCapacity",
+                "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32, ports: 1}",
+                "outputs: {banks: 1024, word_bits: 32, ports: 1}",
+                "memory.buffers.outputs.capacity_kib",
+                {"missing"}},
+        BadEdit{"BufferBanks",
+                "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32, ports: 1}",
+                "outputs: {capacity_kib: 128, word_bits: 32, ports: 1}",
+                "memory.buffers.outputs.banks",
+                {"missing"}},
+        BadEdit{"BufferWordBits",
+                "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32, ports: 1}",
+                "outputs: {capacity_kib: 128, banks: 1024, ports: 1}",
+                "memory.buffers.outputs.word_bits",
+                {"missing"}},
+        BadEdit{"BufferPorts",
+                "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32, ports: 1}",
+                "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32}",
+                "memory.buffers.outputs.ports",
+                {"missing"}},
+        BadEdit{"Noc",
+                "noc:\n  topology: bus\n  link_bytes: 64\n  hop_latency_cycles: 1\n",
+                "",
+                "noc",
+                {"missing"}},
+        BadEdit{"Topology", "  topology: bus\n", "", "noc.topology", {"missing"}},
+        BadEdit{"LinkBytes", "  link_bytes: 64\n", "", "noc.link_bytes", {"missing"}},
+        BadEdit{
+            "HopLatency", "  hop_latency_cycles: 1\n", "", "noc.hop_latency_cycles", {"missing"}},
+        BadEdit{"MeshColumns",
+                "topology: bus",
+                "topology: mesh\n  mesh_rows: 2",
+                "noc.mesh_columns",
+                {"missing"}},
+        BadEdit{"MeshRows",
+                "topology: bus",
+                "topology: mesh\n  mesh_columns: 2",
+                "noc.mesh_rows",
+                {"missing"}},
+        BadEdit{"Energy",
+                "energy: " MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a8_28nm.yaml\n",
+                "",
+                "energy",
+                {"missing"}}),
+    BadEditName);
+
+INSTANTIATE_TEST_SUITE_P(
+    MemoryImpossibleValue, HardwareConfigBadEditTest,
+    testing::Values(BadEdit{"BandwidthNotAPowerOfTwo",
+                            "bandwidth_bytes_per_cycle: 128",
+                            "bandwidth_bytes_per_cycle: 96",
+                            "memory.dram.bandwidth_bytes_per_cycle",
+                            {"power of two", "got 96"}},
+                    BadEdit{"BandwidthZero",
+                            "bandwidth_bytes_per_cycle: 128",
+                            "bandwidth_bytes_per_cycle: 0",
+                            "memory.dram.bandwidth_bytes_per_cycle",
+                            {"[1, 4096]", "got 0"}},
+                    BadEdit{"LatencyNegative",
+                            "latency_cycles: 100",
+                            "latency_cycles: -1",
+                            "memory.dram.latency_cycles",
+                            {"[0, 1000000]"}},
+                    BadEdit{"LatencyAsFraction",
+                            "latency_cycles: 100",
+                            "latency_cycles: 99.5",
+                            "memory.dram.latency_cycles",
+                            {"integer"}},
+                    // A burst shorter than a cycle of the interface.
+                    BadEdit{"BurstShorterThanACycle",
+                            "burst_bytes: 128",
+                            "burst_bytes: 64",
+                            "memory.dram.burst_bytes",
+                            {"multiple of memory.dram.bandwidth_bytes_per_cycle=128",
+                             "whole cycles", "got 64"}},
+                    BadEdit{"BurstNotAPowerOfTwo",
+                            "burst_bytes: 128",
+                            "burst_bytes: 192",
+                            "memory.dram.burst_bytes",
+                            {"power of two", "got 192"}},
+                    BadEdit{"DramBanksThree",
+                            "    banks: 1\n",
+                            "    banks: 3\n",
+                            "memory.dram.banks",
+                            {"power of two", "got 3"}},
+                    BadEdit{"RowShorterThanABurst",
+                            "row_buffer_bytes: 2048",
+                            "row_buffer_bytes: 64",
+                            "memory.dram.row_buffer_bytes",
+                            {"multiple of memory.dram.burst_bytes=128", "got 64"}},
+                    BadEdit{"RowMissNegative",
+                            "row_miss_cycles: 0",
+                            "row_miss_cycles: -5",
+                            "memory.dram.row_miss_cycles",
+                            {"[0, 100000]"}},
+                    BadEdit{"CapacityZero",
+                            "weights: {capacity_kib: 128,",
+                            "weights: {capacity_kib: 0,",
+                            "memory.buffers.weights.capacity_kib",
+                            {"[1, 1048576]", "got 0"}},
+                    // 32 banks of 512-bit words: 2 KiB a row of words, more than 1 KiB.
+                    BadEdit{"CapacityNotWholeWordsPerBank",
+                            "weights: {capacity_kib: 128,",
+                            "weights: {capacity_kib: 1,",
+                            "memory.buffers.weights.capacity_kib",
+                            {"multiple of banks x word_bits = 32 x 512 bits = 2048 bytes",
+                             "got 1024 bytes"}},
+                    BadEdit{"BufferBanksNotAPowerOfTwo",
+                            "scales: {capacity_kib: 32, banks: 8,",
+                            "scales: {capacity_kib: 32, banks: 6,",
+                            "memory.buffers.scales.banks",
+                            {"power of two", "got 6"}},
+                    BadEdit{"WordBitsBelowAByte",
+                            "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32,",
+                            "outputs: {capacity_kib: 128, banks: 1024, word_bits: 4,",
+                            "memory.buffers.outputs.word_bits",
+                            {"[8, 8192]", "got 4"}},
+                    BadEdit{"WordBitsNotAPowerOfTwo",
+                            "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32,",
+                            "outputs: {capacity_kib: 128, banks: 1024, word_bits: 48,",
+                            "memory.buffers.outputs.word_bits",
+                            {"power of two", "got 48"}},
+                    BadEdit{"ThreePorts",
+                            "activations: {capacity_kib: 256, banks: 32, word_bits: 512, ports: 1}",
+                            "activations: {capacity_kib: 256, banks: 32, word_bits: 512, ports: 3}",
+                            "memory.buffers.activations.ports",
+                            {"[1, 2]", "got 3"}},
+                    // A half of 16 banks x 32 bits takes 512 bits a cycle: the core's 16 x 32, not
+                    // the DRAM's 1024.
+                    BadEdit{"OutputBufferTooNarrow",
+                            "outputs: {capacity_kib: 128, banks: 1024, word_bits: 32,",
+                            "outputs: {capacity_kib: 128, banks: 32, word_bits: 32,",
+                            "memory.buffers.outputs",
+                            {"a half of 16 banks", "= 512 bits a cycle", "core (512 bits a cycle)",
+                             "needs 1024"}},
+                    BadEdit{"OneBankCannotHoldTwoHalves",
+                            "scales: {capacity_kib: 32, banks: 8,",
+                            "scales: {capacity_kib: 32, banks: 1,",
+                            "memory.buffers.scales.banks",
+                            {"[2, 65536]", "got 1"}},
+                    BadEdit{"RingTopology",
+                            "topology: bus",
+                            "topology: ring",
+                            "noc.topology",
+                            {"'bus' or 'mesh'", "ring"}},
+                    BadEdit{"LinkNotAPowerOfTwo",
+                            "link_bytes: 64",
+                            "link_bytes: 48",
+                            "noc.link_bytes",
+                            {"power of two", "got 48"}},
+                    BadEdit{"HopLatencyZero",
+                            "hop_latency_cycles: 1",
+                            "hop_latency_cycles: 0",
+                            "noc.hop_latency_cycles",
+                            {"[1, 1000]", "got 0"}},
+                    BadEdit{"MeshWiderThanTheArray",
+                            "topology: bus",
+                            "topology: mesh\n  mesh_columns: 17\n  mesh_rows: 2",
+                            "noc.mesh_columns",
+                            {"at most array.cols=16", "got 17"}},
+                    BadEdit{"MeshTallerThanTheArray",
+                            "topology: bus",
+                            "topology: mesh\n  mesh_columns: 2\n  mesh_rows: 32",
+                            "noc.mesh_rows",
+                            {"at most array.rows=16", "got 32"}},
+                    BadEdit{"MeshRowsZero",
+                            "topology: bus",
+                            "topology: mesh\n  mesh_columns: 2\n  mesh_rows: 0",
+                            "noc.mesh_rows",
+                            {"[1, 256]", "got 0"}},
+                    BadEdit{"MeshSizeOnABus",
+                            "topology: bus",
+                            "topology: bus\n  mesh_rows: 2",
+                            "noc.mesh_rows",
+                            {"only for topology 'mesh'"}},
+                    BadEdit{"EnergyAsList",
+                            "energy: " MIXPE_SOURCE_DIR "/configs/energy/mixpe_w4a8_28nm.yaml\n",
+                            "energy: [a, b]\n",
+                            "energy",
+                            {"non-empty string", "list"}}),
+    BadEditName);
+
+INSTANTIATE_TEST_SUITE_P(
+    MemoryUnknownKey, HardwareConfigBadEditTest,
+    testing::Values(
+        BadEdit{"MemoryMisspelled",
+                "memory:\n",
+                "memories:\n",
+                "memories",
+                {"unknown key", "'memory'"}},
+        BadEdit{"NocMisspelled", "noc:\n", "network:\n", "network", {"unknown key", "'noc'"}},
+        BadEdit{"DramKeyMisspelled",
+                "bandwidth_bytes_per_cycle: 128",
+                "bandwith_bytes_per_cycle: 128",
+                "memory.dram.bandwith_bytes_per_cycle",
+                {"unknown key", "'bandwidth_bytes_per_cycle'"}},
+        BadEdit{"FifthBuffer",
+                "  buffers:\n",
+                "  buffers:\n    psums: {capacity_kib: 1, banks: 1, word_bits: 8, "
+                "ports: 1}\n",
+                "memory.buffers.psums",
+                {"unknown key", "'scales'"}},
+        BadEdit{"BufferKeyMisspelled",
+                "scales: {capacity_kib: 32,",
+                "scales: {size_kib: 32,",
+                "memory.buffers.scales.size_kib",
+                {"unknown key", "'capacity_kib'"}},
+        BadEdit{"NocRouting",
+                "hop_latency_cycles: 1",
+                "hop_latency_cycles: 1\n  routing: yx",
+                "noc.routing",
+                {"unknown key", "'topology'"}}),
+    BadEditName);
+
+// --- Energy tables: one edit of a valid table each ----------------------------------------------
+
+// A valid energy table, every value distinct so each edit hits one place.
+constexpr char kValidEnergyTable[] = R"(version: 1
+name: test-energy
+dram:
+  read_pj_per_bit: {value: 0.629, source: reference}
+  write_pj_per_bit: {value: 0.766, source: reference}
+sram:
+  weights:
+    read_pj_per_bit: {value: 0.0330, source: cacti}
+    write_pj_per_bit: {value: 0.0397, source: cacti}
+  activations:
+    read_pj_per_bit: {value: 0.0347, source: cacti}
+    write_pj_per_bit: {value: 0.0486, source: cacti}
+  outputs:
+    read_pj_per_bit: {value: 0.0092, source: cacti}
+    write_pj_per_bit: {value: 0.0130, source: cacti}
+  scales:
+    read_pj_per_bit: {value: 0.0331, source: cacti}
+    write_pj_per_bit: {value: 0.0398, source: cacti}
+pe:
+  active_cycle_pj: {value: 1.5, source: synthesis}
+  idle_cycle_pj: {value: 0.25, source: synthesis}
+dequant:
+  unit_pj: {value: 3.5, source: estimate}
+noc:
+  byte_hop_pj: {value: 0.75, source: assumption}
+static:
+  cycle_pj: {value: 969, source: reference}
+)";
+
+TEST(EnergyTableTest, ValidTableLoadsEveryEntry) {
+  const std::string path = WriteTempFile(kValidEnergyTable);
+  const EnergyTable t = LoadEnergyTable(path);
+  EXPECT_EQ(t.source_file, path);
+  EXPECT_EQ(t.name, "test-energy");
+  EXPECT_DOUBLE_EQ(t.dram_read_pj_per_bit.value, 0.629);
+  EXPECT_EQ(t.dram_read_pj_per_bit.source, "reference");
+  EXPECT_DOUBLE_EQ(t.dram_write_pj_per_bit.value, 0.766);
+  EXPECT_DOUBLE_EQ(t.Sram(BufferKind::kWeights).read_pj_per_bit.value, 0.0330);
+  EXPECT_DOUBLE_EQ(t.Sram(BufferKind::kActivations).write_pj_per_bit.value, 0.0486);
+  EXPECT_DOUBLE_EQ(t.Sram(BufferKind::kOutputs).read_pj_per_bit.value, 0.0092);
+  EXPECT_DOUBLE_EQ(t.Sram(BufferKind::kScales).write_pj_per_bit.value, 0.0398);
+  EXPECT_DOUBLE_EQ(t.pe_active_cycle_pj.value, 1.5);
+  EXPECT_DOUBLE_EQ(t.pe_idle_cycle_pj.value, 0.25);
+  EXPECT_DOUBLE_EQ(t.dequant_unit_pj.value, 3.5);
+  EXPECT_DOUBLE_EQ(t.noc_byte_hop_pj.value, 0.75);
+  EXPECT_DOUBLE_EQ(t.static_cycle_pj.value, 969);
+  EXPECT_EQ(t.static_cycle_pj.source, "reference");
+}
+
+TEST(EnergyTableTest, ZeroEnergyIsAccepted) {
+  const EnergyTable t =
+      LoadEnergyTable(WriteTempFile(ReplaceOnce(kValidEnergyTable, "value: 969", "value: 0")));
+  EXPECT_EQ(t.static_cycle_pj.value, 0);
+}
+
+class EnergyTableBadEditTest : public testing::TestWithParam<BadEdit> {};
+
+TEST_P(EnergyTableBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
+  const BadEdit& param = GetParam();
+  const std::string path = WriteTempFile(ReplaceOnce(kValidEnergyTable, param.from, param.to));
+  std::string message;
+  try {
+    LoadEnergyTable(path);
+    ADD_FAILURE() << "loaded, but an InputError was expected";
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  EXPECT_TRUE(IsFieldError(message, path, param.key_path, param.expected_words));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Energy, EnergyTableBadEditTest,
+    testing::Values(
+        BadEdit{"VersionMissing", "version: 1\n", "", "version", {"missing"}},
+        BadEdit{"DramMissing",
+                "dram:\n  read_pj_per_bit: {value: 0.629, source: reference}\n"
+                "  write_pj_per_bit: {value: 0.766, source: reference}\n",
+                "",
+                "dram",
+                {"missing"}},
+        BadEdit{"DramWriteMissing",
+                "  write_pj_per_bit: {value: 0.766, source: reference}\n",
+                "",
+                "dram.write_pj_per_bit",
+                {"missing"}},
+        BadEdit{"ScalesSramMissing",
+                "  scales:\n    read_pj_per_bit: {value: 0.0331, source: cacti}\n"
+                "    write_pj_per_bit: {value: 0.0398, source: cacti}\n",
+                "",
+                "sram.scales",
+                {"missing"}},
+        BadEdit{"SourceMissing",
+                "{value: 3.5, source: estimate}",
+                "{value: 3.5}",
+                "dequant.unit_pj.source",
+                {"missing"}},
+        BadEdit{"SourceEmpty",
+                "{value: 3.5, source: estimate}",
+                "{value: 3.5, source: \"\"}",
+                "dequant.unit_pj.source",
+                {"non-empty string"}},
+        BadEdit{"ValueMissing",
+                "{value: 0.75, source: assumption}",
+                "{source: assumption}",
+                "noc.byte_hop_pj.value",
+                {"missing"}},
+        BadEdit{"NegativeValue",
+                "value: 0.25",
+                "value: -0.25",
+                "pe.idle_cycle_pj.value",
+                {"number in [0, ", "got -0.25"}},
+        BadEdit{"ValueWithUnit",
+                "value: 969",
+                "value: 969pJ",
+                "static.cycle_pj.value",
+                {"number", "969pJ"}},
+        BadEdit{"BareNumberInsteadOfEntry",
+                "{value: 1.5, source: synthesis}",
+                "1.5",
+                "pe.active_cycle_pj",
+                {"mapping", "'1.5'"}},
+        BadEdit{"EntryKeyMisspelled",
+                "{value: 0.0092, source: cacti}",
+                "{value: 0.0092, sauce: cacti}",
+                "sram.outputs.read_pj_per_bit.sauce",
+                {"unknown key", "'source'"}},
+        BadEdit{"UnknownSection", "static:", "leakage:", "leakage", {"unknown key", "'static'"}},
+        BadEdit{"UnknownSramBuffer",
+                "  outputs:\n",
+                "  psums:\n",
+                "sram.psums",
+                {"unknown key", "'outputs'"}}),
     BadEditName);
 
 // --- Accumulator width -----------------------------------------------------------------------

@@ -8,8 +8,11 @@ gen=$1
 default_yaml=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# The copies live elsewhere: their energy table path (relative to the config) is made absolute.
+config_dir=$(cd "$(dirname "$default_yaml")" && pwd)
 sed -e 's/^\(  rows:\) *[0-9]*/\1 3/' -e 's/^\(  cols:\) *[0-9]*/\1 5/' \
-    -e 's/^\(  accumulator_bits:\) *[0-9]*/\1 33/' "$default_yaml" > "$dir/changed.yaml"
+    -e 's/^\(  accumulator_bits:\) *[0-9]*/\1 33/' -e "s|^energy: *|energy: $config_dir/|" \
+    "$default_yaml" > "$dir/changed.yaml"
 "$gen" "$dir/changed.yaml" mixpe_core "$dir"
 expected="-GRows=3
 -GCols=5
@@ -25,7 +28,8 @@ grep -q 'kRows = 3;' "$dir/rtl_params.h"
 grep -q 'kAccBits = 33;' "$dir/rtl_params.h"
 # A bad YAML gives a clear error and no parameter files.
 rm -f "$dir/params.vc"
-sed 's/^\(  weight_bits:\) *[0-9]*/\1 5/' "$default_yaml" > "$dir/bad.yaml"
+sed -e 's/^\(  weight_bits:\) *[0-9]*/\1 5/' -e "s|^energy: *|energy: $config_dir/|" \
+    "$default_yaml" > "$dir/bad.yaml"
 if "$gen" "$dir/bad.yaml" mixpe_core "$dir" 2> "$dir/err"; then echo "bad YAML accepted"; exit 1; fi
 grep -q 'pe.weight_bits: expected 2, 3, 4 or 8, got 5' "$dir/err"
 [ ! -e "$dir/params.vc" ]

@@ -1,0 +1,167 @@
+// Analytical model of one layer on the core with its memory system: the DRAM traffic of every
+// tile (packed weights, scales and zero points, activations, FP32 outputs), whether each tile fits
+// half of each double-buffered buffer, the cycles with DRAM transfers overlapped with compute, the
+// count of every event, and the energy breakdown from the config's energy table. The SystemC
+// co-simulation counts the same events and is checked against this prediction.
+// docs/memory-model.md derives every formula.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/gemm_schedule.h"
+#include "compiler/layer_trace.h"
+#include "model/hardware_config.h"
+
+namespace mixpe {
+
+// The parts of a layer's memory image (docs/numerics.md, section 8), as the DRAM holds them.
+enum class DataPart {
+  kWeightCodes,            // -> weights buffer
+  kWeightScales,           // -> scales buffer
+  kZeroPoints,             // -> scales buffer (asymmetric weights)
+  kWeightTensorScale,      // -> scales buffer (NVFP4 weights: FP32)
+  kActivationCodes,        // -> activations buffer
+  kActivationScales,       // -> scales buffer (per-token FP16, MX E8M0, NVFP4 E4M3)
+  kActivationTensorScale,  // -> scales buffer (NVFP4 activations: FP32)
+  kOutputs,                // <- outputs buffer (FP32)
+};
+inline constexpr int kDataParts = 8;
+const char* DataPartName(DataPart part);
+BufferKind BufferOf(DataPart part);
+
+// One contiguous DRAM transfer. Every segment starts on a burst boundary and moves whole bursts.
+struct DramRequest {
+  DataPart part = DataPart::kWeightCodes;
+  int64_t tile = 0;  // the tile it is loaded for or stored from
+  bool write = false;
+  int64_t address = 0;       // bytes; a multiple of burst_bytes
+  int64_t bytes = 0;         // payload (what the buffer takes or gives)
+  int64_t padded_bytes = 0;  // whole bursts: what crosses the memory interface
+  int64_t ready_cycle = 0;   // issued no earlier (stores: when the tile's last output has
+                             // reached the output buffer)
+};
+
+// The DRAM's timing rule (docs/memory-model.md, "DRAM"), the same as the co-simulation's DramCore
+// (docs/cosim.md, section 2) for requests accepted at a batch's start (loads) or at their
+// ready_cycle (stores). Times are absolute cycles; batches must not overlap.
+class DramTimer {
+ public:
+  explicit DramTimer(const DramConfig& dram);
+  // Cycles from `start_cycle` until the batch's last burst has crossed the interface; 0 for a
+  // batch with no bursts. Request by request, in order, a request is accepted at
+  // max(start_cycle, ready_cycle), and each of its bursts gets a column command at max(accepted,
+  // the end of its bank's last row activation); a burst to another row than its bank's open one
+  // first activates it (row_miss_cycles). Its data is ready latency_cycles after the command (and
+  // the activation); the bursts cross the interface in order, burst_cycles each, each no earlier
+  // than it is ready.
+  int64_t Batch(const std::vector<DramRequest>& requests, int64_t start_cycle = 0);
+  int64_t row_activations() const { return row_activations_; }
+
+ private:
+  DramConfig dram_;
+  std::vector<int64_t> open_row_;        // per bank, -1: closed
+  std::vector<int64_t> activation_end_;  // per bank: when its last row activation ends
+  int64_t row_activations_ = 0;
+};
+
+// One packet on the NoC: an operand stream of one array row or column for one tile, or a
+// column's outputs (docs/memory-model.md, "NoC").
+struct NocPacket {
+  DataPart part = DataPart::kActivationCodes;  // kActivationCodes, kActivationScales: row `index`;
+                                               // kWeightCodes, kWeightScales (with the zero
+                                               // points): column `index`; kOutputs: column
+  int index = 0;                               // array row or column (0-based within the tile)
+  int64_t bytes = 0;                           // payload
+  int64_t flits = 0;                           // ceil(bytes / link_bytes)
+  int64_t links = 0;    // links its route (a multicast tree under XY routing) crosses; 1 on a bus
+  bool inbound = true;  // buffers -> array; false for outputs
+};
+
+// Everything the prediction counts. The co-simulation fills the same struct from its counters.
+struct MemoryEvents {
+  int64_t dram_read_bytes = 0;  // whole bursts
+  int64_t dram_write_bytes = 0;
+  int64_t dram_read_payload_bytes = 0;
+  int64_t dram_write_payload_bytes = 0;
+  int64_t dram_row_activations = 0;  // rows opened (no energy of their own)
+  // Whole words of each buffer (indexed by BufferKind); each stream starts on a word boundary.
+  std::array<int64_t, kBufferKinds> sram_read_bits{};
+  std::array<int64_t, kBufferKinds> sram_write_bits{};
+  int64_t noc_flits = 0;         // flits injected or ejected (a multicast once)
+  int64_t noc_flit_hops = 0;     // flits x links crossed
+  int64_t pe_active_cycles = 0;  // PE-cycles with a useful MAC: M * N * K
+  int64_t pe_idle_cycles = 0;    // rows * cols * cycles - pe_active_cycles
+  int64_t dequant_units = 0;     // unit sums dequantized: M * N * K / U
+};
+
+struct EnergyBreakdown {
+  double core_pj = 0;     // PEs (active and idle cycles) and dequantization units
+  double buffers_pj = 0;  // SRAM reads and writes of the four buffers
+  double noc_pj = 0;
+  double dram_pj = 0;
+  double static_pj = 0;
+  double TotalPj() const { return core_pj + buffers_pj + noc_pj + dram_pj + static_pj; }
+};
+
+// The energy of `events` over `cycles` with the config's energy table and NoC link width.
+EnergyBreakdown ComputeEnergy(const HardwareConfig& config, const MemoryEvents& events,
+                              int64_t cycles);
+
+struct TileMemory {
+  int64_t start_cycle = 0;        // b_t: the start of its step
+  int64_t load_bytes = 0;         // payload loaded for it (0 for parts kept from the previous tile)
+  int64_t store_bytes = 0;        // its outputs
+  int64_t compute_cycles = 0;     // c: units_per_tile * unit_interval
+  int64_t noc_cycles = 0;         // N_t: flits the NoC's busiest shared resource carries
+  int64_t dram_cycles = 0;        // X_t: the DRAM batch of its step
+  int64_t step_cycles = 0;        // max(c, N_t, X_t)
+  int64_t output_done_cycle = 0;  // its last FP32 output reaches the output buffer
+  std::array<int64_t, kBufferKinds> working_set_bytes{};  // what each buffer holds for it
+};
+
+struct LayerMemoryPrediction {
+  std::string layer;
+  int64_t compute_cycles = 0;    // MixpeArray::CoreCycles: the core with an ideal memory
+  int64_t cycles = 0;            // with DRAM, buffers and NoC
+  int64_t prologue_cycles = 0;   // loading tile 0
+  int64_t epilogue_cycles = 0;   // storing the last tile
+  int64_t noc_fill_cycles = 0;   // F: hop latency to the farthest PE block
+  int64_t noc_drain_cycles = 0;  // G: hop latency from the farthest dequantization unit
+  std::vector<TileMemory> tiles;
+  // DRAM requests in issue order, one batch per phase: batch 0 loads tile 0; batch t+1 runs in
+  // tile t's step (loads of tile t+1, then the store of tile t-1); the last stores the last tile.
+  std::vector<std::vector<DramRequest>> dram_batches;
+  MemoryEvents events;
+  EnergyBreakdown energy;
+};
+
+// Throws InputError (naming the buffer, the layer and the sizes) if a tile's working set exceeds
+// half of a buffer, and if `weight_group_bits` does not match the layer. `weight_group_bits`
+// optionally gives the width of every weight group (N x K/G, output channel major, as
+// bit_packing's block_bits) for mixed-precision formats; without it every group takes the
+// format's widest width (an upper bound for intmix formats, exact for the others).
+void CheckBuffersFit(const HardwareConfig& config, const LayerFormats& formats,
+                     const CoreSchedule& schedule,
+                     const std::vector<uint8_t>& weight_group_bits = {});
+
+// The prediction for one layer: `schedule` is TileCoreGemm's for the layer with
+// formats.unit; M, K and N are the schedule's. Runs CheckBuffersFit first.
+LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const LayerFormats& formats,
+                                         const CoreSchedule& schedule,
+                                         const std::vector<uint8_t>& weight_group_bits = {});
+
+// The NoC packets of tile `tile` of the schedule, inbound first (rows, then columns), then the
+// outputs.
+std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerFormats& formats,
+                                      const CoreSchedule& schedule, int64_t tile,
+                                      const std::vector<uint8_t>& weight_group_bits = {});
+
+// A readable listing: a header line, one line per tile, the events and the energy, e.g.
+//   memory fc cycles=1234 compute=1000 prologue=120 epilogue=101 noc_fill=1 noc_drain=1 tiles=2
+//   tile 0 start=121 load=1024 store=64 compute=512 noc=40 dram=130 step=512
+std::string FormatMemoryPrediction(const LayerMemoryPrediction& prediction);
+
+}  // namespace mixpe

@@ -1,0 +1,602 @@
+// Tests of the memory model (model/memory_model.h) against values computed by hand in the
+// comments: DRAM bytes and timing, buffer fit, double-buffered cycles, NoC flit-hops on a bus and
+// a mesh, event counts and energy. docs/memory-model.md derives the formulas these numbers follow.
+#include "model/memory_model.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "compiler/gemm_schedule.h"
+#include "compiler/layer_trace.h"
+#include "model/input_error.h"
+#include "model/mixpe_array.h"
+#include "tests/input_test_util.h"
+
+namespace mixpe {
+namespace {
+
+using testing_util::ContainsAll;
+using testing_util::ReplaceOnce;
+using testing_util::WriteTempFile;
+
+// Round numbers, so that every energy below is a short sum by hand.
+constexpr char kEnergyTable[] = R"(version: 1
+name: round-numbers
+dram:
+  read_pj_per_bit: {value: 1, source: test}
+  write_pj_per_bit: {value: 2, source: test}
+sram:
+  weights: {read_pj_per_bit: {value: 0.1, source: test}, write_pj_per_bit: {value: 0.2, source: test}}
+  activations: {read_pj_per_bit: {value: 0.3, source: test}, write_pj_per_bit: {value: 0.4, source: test}}
+  outputs: {read_pj_per_bit: {value: 0.5, source: test}, write_pj_per_bit: {value: 0.6, source: test}}
+  scales: {read_pj_per_bit: {value: 0.7, source: test}, write_pj_per_bit: {value: 0.8, source: test}}
+pe:
+  active_cycle_pj: {value: 1, source: test}
+  idle_cycle_pj: {value: 0.5, source: test}
+dequant:
+  unit_pj: {value: 4, source: test}
+noc:
+  byte_hop_pj: {value: 0.125, source: test}
+static:
+  cycle_pj: {value: 10, source: test}
+)";
+
+// A 4 x 4 W4A8 core with a small memory system: a DRAM of 16 bytes a cycle in 32-byte bursts (2
+// cycles each) after 10 cycles of latency, flat (1 bank, no row-miss cost); 1 KiB buffers (512
+// bytes a tile); a bus of 8-byte flits with a 1-cycle hop. A half of the weight, activation and
+// output buffers takes exactly the DRAM's 128 bits a cycle (outputs: 4 banks x 32 bits, also the
+// core's 4 x 32).
+constexpr char kConfig[] = R"(version: 1
+name: test-memory-4x4
+array: {rows: 4, cols: 4, dataflow: output_stationary}
+pe: {weight_bits: 4, activation_bits: 8, accumulator_bits: 28, max_k: 65536}
+formats:
+  weights: [int4_g32, int4_g32_asym, intmix234_g32, nvfp4]
+  activations: [int8_token, mxint8]
+clock: {frequency_mhz: 500}
+memory:
+  dram: {bandwidth_bytes_per_cycle: 16, latency_cycles: 10, burst_bytes: 32, banks: 1, row_buffer_bytes: 1024, row_miss_cycles: 0}
+  buffers:
+    weights: {capacity_kib: 1, banks: 4, word_bits: 64, ports: 1}
+    activations: {capacity_kib: 1, banks: 4, word_bits: 64, ports: 1}
+    outputs: {capacity_kib: 1, banks: 8, word_bits: 32, ports: 1}
+    scales: {capacity_kib: 1, banks: 8, word_bits: 64, ports: 1}
+noc: {topology: bus, link_bytes: 8, hop_latency_cycles: 1}
+)";
+
+HardwareConfig LoadConfig(const std::string& edited_config = kConfig) {
+  static const std::string energy = WriteTempFile(kEnergyTable);
+  return LoadHardwareConfig(WriteTempFile(edited_config + "energy: " + energy + "\n"));
+}
+
+std::string MeshConfig() {
+  return ReplaceOnce(kConfig, "noc: {topology: bus, link_bytes: 8, hop_latency_cycles: 1}",
+                     "noc: {topology: mesh, link_bytes: 8, hop_latency_cycles: 1, mesh_columns: "
+                     "2, mesh_rows: 2}");
+}
+
+struct Layer {
+  LayerFormats formats;
+  CoreSchedule schedule;
+};
+
+// Formats and schedule of layer "fc" as the compiler gives them.
+Layer MakeLayer(const HardwareConfig& config, int64_t m, int64_t k, int64_t n,
+                const std::string& weights = "", const std::string& activations = "") {
+  GemmLayer g;
+  g.name = "fc";
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  g.weights = weights;
+  g.activations = activations;
+  g.source_file = "test";
+  Layer layer;
+  layer.formats = ResolveLayerFormats(g, config);
+  layer.schedule = TileCoreGemm(config, g.name, m, k, n, layer.formats.unit);
+  return layer;
+}
+
+LayerMemoryPrediction Predict(const HardwareConfig& config, const Layer& layer,
+                              const std::vector<uint8_t>& group_bits = {}) {
+  return PredictLayerMemory(config, layer.formats, layer.schedule, group_bits);
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// --- DRAM timing --------------------------------------------------------------------------------
+
+DramConfig SmallDram(int banks, int64_t row_miss_cycles) {
+  DramConfig d;
+  d.bandwidth_bytes_per_cycle = 16;
+  d.latency_cycles = 10;
+  d.burst_bytes = 32;  // 2 cycles
+  d.banks = banks;
+  d.row_buffer_bytes = 64;  // two bursts a row
+  d.row_miss_cycles = row_miss_cycles;
+  return d;
+}
+
+DramRequest Read(int64_t address, int64_t bytes) {
+  DramRequest r;
+  r.address = address;
+  r.bytes = bytes;
+  r.padded_bytes = bytes;
+  return r;
+}
+
+TEST(DramTimerTest, FlatDramIsLatencyPlusTwoCyclesABurst) {
+  DramTimer timer(SmallDram(1, 0));
+  EXPECT_EQ(timer.Batch({Read(0, 128)}, 0), 10 + 4 * 2);
+  EXPECT_EQ(timer.Batch({}, 100), 0);  // nothing to move: no latency either
+  EXPECT_EQ(timer.Batch({Read(0, 32), Read(256, 64)}, 100), 10 + 3 * 2);
+}
+
+TEST(DramTimerTest, OneBankActivatesItsRowsOneAfterTheOther) {
+  DramTimer timer(SmallDram(1, 5));
+  // Bursts at 0, 32 (row 0), 64, 96 (row 1). Row 0 is activated in 0..5, its data ready at
+  // 5 + 10 and moved in 15..19. Row 1's activation follows row 0's, 5..10, its data ready at 20:
+  // moved in 20..24, one cycle after row 0's.
+  EXPECT_EQ(timer.Batch({Read(0, 128)}, 0), 24);
+  EXPECT_EQ(timer.row_activations(), 2);
+  // Row 1 is still open in the next batch: a hit, 10 + 2.
+  EXPECT_EQ(timer.Batch({Read(96, 32)}, 100), 12);
+  EXPECT_EQ(timer.row_activations(), 2);
+  // Back to row 0: 5 + 10 + 2.
+  EXPECT_EQ(timer.Batch({Read(0, 32)}, 200), 17);
+  EXPECT_EQ(timer.row_activations(), 3);
+}
+
+TEST(DramTimerTest, TwoBanksActivateTheirRowsTogether) {
+  DramTimer timer(SmallDram(2, 5));
+  // Rows 0 and 1 are in banks 0 and 1, both activated in 0..5: all four bursts are ready at 15
+  // and move back to back, 15..23.
+  EXPECT_EQ(timer.Batch({Read(0, 128)}, 0), 23);
+  EXPECT_EQ(timer.row_activations(), 2);
+}
+
+TEST(DramTimerTest, RequestIsIssuedAtItsReadyCycle) {
+  DramTimer timer(SmallDram(1, 0));
+  DramRequest store = Read(64, 64);
+  store.write = true;
+  store.ready_cycle = 125;
+  // The batch starts at 100: the load moves in 110..114. The store is issued at 125, its data
+  // ready at 135: 135..139, 39 cycles after the start.
+  EXPECT_EQ(timer.Batch({Read(0, 64), store}, 100), 39);
+  // Ready at the start: right behind the load, 114..118.
+  store.ready_cycle = 0;
+  EXPECT_EQ(timer.Batch({Read(0, 64), store}, 200), 18);
+}
+
+// --- One tile ----------------------------------------------------------------------------------
+
+// M = 4, K = 64, N = 4, int4_g32 x int8_token: one tile, U = 32, II = max(32, 2*4-1, 4) = 32,
+// two units: c = 64 cycles of issue, and CoreCycles = 32 + 1 + 32 + 2*3 + 3 + 3 = 77.
+// Bytes: weights 4 columns x 64 x 4 bits = 128; weight scales 4 x 2 groups x FP16 = 16;
+// activations 4 rows x 64 bytes = 256; per-token scales 4 x 2 = 8; outputs 16 x 4 = 64.
+TEST(MemoryModelTest, OneTileLoadsComputesAndStores) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 4, 64, 4);
+  ASSERT_EQ(layer.formats.unit, 32);
+  const LayerMemoryPrediction p = Predict(config, layer);
+
+  // DRAM image: regions from row (1024-byte) boundaries, segments padded to 32-byte bursts.
+  ASSERT_EQ(p.dram_batches.size(), 3u);  // load tile 0; its step (nothing); store tile 0
+  const std::vector<DramRequest>& loads = p.dram_batches[0];
+  ASSERT_EQ(loads.size(), 4u);
+  EXPECT_EQ(loads[0].part, DataPart::kWeightCodes);
+  EXPECT_EQ(loads[0].address, 0);
+  EXPECT_EQ(loads[0].bytes, 128);
+  EXPECT_EQ(loads[1].part, DataPart::kWeightScales);
+  EXPECT_EQ(loads[1].address, 1024);
+  EXPECT_EQ(loads[1].bytes, 16);
+  EXPECT_EQ(loads[1].padded_bytes, 32);
+  EXPECT_EQ(loads[2].part, DataPart::kActivationCodes);
+  EXPECT_EQ(loads[2].address, 2048);  // the zero-point and tensor-scale regions are empty
+  EXPECT_EQ(loads[2].bytes, 256);
+  EXPECT_EQ(loads[3].part, DataPart::kActivationScales);
+  EXPECT_EQ(loads[3].address, 3072);
+  EXPECT_EQ(loads[3].bytes, 8);
+  EXPECT_TRUE(p.dram_batches[1].empty());
+  ASSERT_EQ(p.dram_batches[2].size(), 1u);
+  EXPECT_EQ(p.dram_batches[2][0].part, DataPart::kOutputs);
+  EXPECT_TRUE(p.dram_batches[2][0].write);
+  EXPECT_EQ(p.dram_batches[2][0].address, 4096);
+  EXPECT_EQ(p.dram_batches[2][0].bytes, 64);
+
+  // Prologue: 4 + 1 + 8 + 1 = 14 bursts x 2 cycles + 10 = 38. NoC (bus, 8-byte flits):
+  // activations 4 x 8, their scales 4 x 1, weights 4 x 4, their scales 4 x 1, outputs 4 x 2:
+  // 64 flits, no more than c = 64. The tile starts at 38 + 1 (hop), its last output is visible
+  // 77 cycles later, reaches the buffer 1 cycle later (hop) at 117; the store takes 2 x 2 + 10.
+  EXPECT_EQ(p.compute_cycles, 77);
+  EXPECT_EQ(p.prologue_cycles, 38);
+  EXPECT_EQ(p.noc_fill_cycles, 1);
+  EXPECT_EQ(p.noc_drain_cycles, 1);
+  EXPECT_EQ(p.epilogue_cycles, 14);
+  EXPECT_EQ(p.cycles, 38 + 1 + 77 + 1 + 14);
+  ASSERT_EQ(p.tiles.size(), 1u);
+  const TileMemory& t = p.tiles[0];
+  EXPECT_EQ(t.start_cycle, 39);
+  EXPECT_EQ(t.load_bytes, 128 + 16 + 256 + 8);
+  EXPECT_EQ(t.store_bytes, 64);
+  EXPECT_EQ(t.compute_cycles, 64);
+  EXPECT_EQ(t.noc_cycles, 64);
+  EXPECT_EQ(t.dram_cycles, 0);
+  EXPECT_EQ(t.step_cycles, 64);
+  EXPECT_EQ(t.output_done_cycle, 39 + 77 + 1);
+  EXPECT_EQ(p.dram_batches[2][0].ready_cycle, 117);
+  EXPECT_EQ(t.working_set_bytes[static_cast<int>(BufferKind::kWeights)], 128);
+  EXPECT_EQ(t.working_set_bytes[static_cast<int>(BufferKind::kActivations)], 256);
+  EXPECT_EQ(t.working_set_bytes[static_cast<int>(BufferKind::kOutputs)], 64);
+  EXPECT_EQ(t.working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 8);
+
+  const MemoryEvents& ev = p.events;
+  EXPECT_EQ(ev.dram_read_bytes, 128 + 32 + 256 + 32);  // whole bursts
+  EXPECT_EQ(ev.dram_read_payload_bytes, 408);
+  EXPECT_EQ(ev.dram_write_bytes, 64);
+  EXPECT_EQ(ev.dram_write_payload_bytes, 64);
+  EXPECT_EQ(ev.dram_row_activations, 5);  // rows 0, 1, 2, 3 (loads) and 4 (outputs)
+  // Written by the DRAM, read by the core (outputs: the other way round).
+  EXPECT_EQ(ev.sram_write_bits[static_cast<int>(BufferKind::kWeights)], 128 * 8);
+  EXPECT_EQ(ev.sram_read_bits[static_cast<int>(BufferKind::kWeights)], 128 * 8);
+  EXPECT_EQ(ev.sram_write_bits[static_cast<int>(BufferKind::kActivations)], 256 * 8);
+  EXPECT_EQ(ev.sram_read_bits[static_cast<int>(BufferKind::kActivations)], 256 * 8);
+  EXPECT_EQ(ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)], 16 * 32);
+  EXPECT_EQ(ev.sram_read_bits[static_cast<int>(BufferKind::kOutputs)], 64 * 8);
+  // The scale buffer's words are 64 bits: the loads are 2 + 1 words, and the core reads one
+  // word for each column's 4 bytes and each token's 2.
+  EXPECT_EQ(ev.sram_write_bits[static_cast<int>(BufferKind::kScales)], 3 * 64);
+  EXPECT_EQ(ev.sram_read_bits[static_cast<int>(BufferKind::kScales)], 8 * 64);
+  EXPECT_EQ(ev.noc_flits, 64);
+  EXPECT_EQ(ev.noc_flit_hops, 64);  // a bus: one hop a flit
+  EXPECT_EQ(ev.pe_active_cycles, 4 * 4 * 64);
+  EXPECT_EQ(ev.pe_idle_cycles, 16 * 131 - 1024);
+  EXPECT_EQ(ev.dequant_units, 4 * 4 * 2);
+
+  // core 1024 x 1 + 1072 x 0.5 + 32 x 4; buffers 1024 x (0.1 + 0.2) + 2048 x (0.3 + 0.4) +
+  // 512 x (0.5 + 0.6) + 512 x 0.7 + 192 x 0.8; NoC 64 x 8 bytes x 0.125; DRAM 448 x 8 x 1 +
+  // 64 x 8 x 2; static 131 x 10.
+  EXPECT_DOUBLE_EQ(p.energy.core_pj, 1024 + 536 + 128);
+  EXPECT_NEAR(p.energy.buffers_pj, 307.2 + 1433.6 + 563.2 + 358.4 + 153.6, 1e-9);
+  EXPECT_DOUBLE_EQ(p.energy.noc_pj, 64);
+  EXPECT_DOUBLE_EQ(p.energy.dram_pj, 3584 + 1024);
+  EXPECT_DOUBLE_EQ(p.energy.static_pj, 1310);
+  EXPECT_NEAR(p.energy.TotalPj(), 1688 + 2816 + 64 + 4608 + 1310, 1e-9);
+}
+
+// Where every step is compute-bound, the prediction is the core's own count plus the first load,
+// the last store and the NoC's fill and drain: partial tiles (M = 7, N = 9) end as in CoreCycles.
+// A step's DRAM batch takes at most 10 + 22 bursts x 2 = 54 cycles and its bus 88 flits, against
+// c = 3 units x 32 = 96.
+TEST(MemoryModelTest, ComputeBoundLayerIsTheCoreCyclesPlusFirstLoadAndLastStore) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 7, 96, 9);  // partial tiles in M and N
+  const LayerMemoryPrediction p = Predict(config, layer);
+  const int64_t core = MixpeArray(config).CoreCycles(7, 96, 9, layer.formats.unit).cycles;
+  EXPECT_EQ(p.compute_cycles, core);
+  EXPECT_EQ(
+      p.cycles - p.prologue_cycles - p.epilogue_cycles - p.noc_fill_cycles - p.noc_drain_cycles,
+      core);
+}
+
+// --- Several tiles: reuse and overlap ----------------------------------------------------------
+
+// M = 8, K = 64, N = 8: tiles (m0, n0) = (0,0), (0,4), (4,0), (4,4). M-tiles outer, N-tiles
+// inner: the weights change every tile (128 + 16 bytes, 5 bursts), the activations with each
+// M-tile (256 + 8 bytes, 9 bursts). Batches: tile 0's loads (14 bursts: 28 + 10); step 0 loads
+// tile 1 (5 bursts: 10 + 10 = 20); step 1 loads tile 2 (14) and stores tile 0 (2): 32 + 10 = 42;
+// the epilogue stores tile 3: 14. Every step is compute-bound (c = 64): tiles start at 39, 103,
+// 167, 231, and their last outputs reach the buffer 77 + 1 cycles later: 117, 181, 245, 309. A
+// store is issued when its outputs are in: step 2 loads tile 3 (5 bursts, 177..187) and stores
+// tile 1, issued at 181, data from 191: 195 - 167 = 28; step 3 stores tile 2, issued at 245, data
+// 255..259: 28. (In step 1 the loads outlast the wait: 113..141, then the store.) The last output
+// at 309, plus the epilogue: 323.
+TEST(MemoryModelTest, FourTilesReloadWeightsEveryTileAndActivationsEveryMTile) {
+  const HardwareConfig config = LoadConfig();
+  const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 8));
+  const std::vector<std::string> expected = {
+      "memory fc cycles=323 compute=269 prologue=38 epilogue=14 noc_fill=1 noc_drain=1 tiles=4",
+      "tile 0 start=39 load=408 store=64 compute=64 noc=64 dram=20 step=64",
+      "tile 1 start=103 load=144 store=64 compute=64 noc=64 dram=42 step=64",
+      "tile 2 start=167 load=408 store=64 compute=64 noc=64 dram=28 step=64",
+      "tile 3 start=231 load=144 store=64 compute=64 noc=64 dram=28 step=64",
+      // Rows opened: 0-3 by tile 0's loads, 0 and 1 again by every weight load (tile 1, 2, 3),
+      // 2 and 3 by tile 2's activations, 4 by the first store; later stores hit row 4.
+      "dram read=1216 (payload 1104) write=256 (payload 256) row_activations=14",
+      "sram weights read_bits=4096 write_bits=4096",
+      // Read by every tile, loaded once per M-tile.
+      "sram activations read_bits=8192 write_bits=4096",
+      "sram outputs read_bits=2048 write_bits=2048",
+      // Whole 64-bit words: the core reads 8 a tile, one per column's and per token's scales.
+      "sram scales read_bits=2048 write_bits=640",
+      // On the bus: one hop a flit.
+      "noc flits=256 flit_hops=256",
+      // 8 x 8 x 64 MACs; 16 PEs x 323 cycles less those; 8 x 8 x 64/32 unit sums.
+      "core pe_active=4096 pe_idle=1072 dequant_units=128",
+      // core 4096 + 536 + 512; buffers 1228.8 + 4096 + 2252.8 + 1945.6; NoC 256 x 8 x 0.125;
+      // DRAM 1216 x 8 + 256 x 16; static 3230.
+      "energy_pj core=5144 buffers=9523.2 noc=256 dram=13824 static=3230 total=31977.2"};
+  EXPECT_EQ(Lines(FormatMemoryPrediction(p)), expected);
+}
+
+// The same layer behind a DRAM with 100 cycles of latency: each step waits for its batch.
+// Prologue 28 + 100 = 128, steps max(64, X_t) = 110, 132, 114; the last step's batch (the store of
+// tile 2, 4 + 100) ends at 485 + 104 = 589, after the last output (485 + 77 + 1 = 563), and the
+// epilogue adds 104: 693.
+TEST(MemoryModelTest, SlowDramStretchesEveryStep) {
+  const HardwareConfig config =
+      LoadConfig(ReplaceOnce(kConfig, "latency_cycles: 10", "latency_cycles: 100"));
+  const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 8));
+  EXPECT_EQ(p.prologue_cycles, 128);
+  ASSERT_EQ(p.tiles.size(), 4u);
+  EXPECT_EQ(p.tiles[0].step_cycles, 110);
+  EXPECT_EQ(p.tiles[1].step_cycles, 132);
+  EXPECT_EQ(p.tiles[2].step_cycles, 114);
+  EXPECT_EQ(p.tiles[3].start_cycle, 129 + 110 + 132 + 114);
+  EXPECT_EQ(p.tiles[3].dram_cycles, 104);
+  EXPECT_EQ(p.epilogue_cycles, 104);
+  EXPECT_EQ(p.cycles, 693);
+}
+
+// One N-tile: the weights stay in their buffer and are loaded once; the activations change with
+// every tile. M = 8, K = 64, N = 4: tiles (0,0), (4,0).
+TEST(MemoryModelTest, OneNTileKeepsItsWeights) {
+  const HardwareConfig config = LoadConfig();
+  const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 4));
+  ASSERT_EQ(p.tiles.size(), 2u);
+  EXPECT_EQ(p.tiles[0].load_bytes, 408);
+  EXPECT_EQ(p.tiles[1].load_bytes, 256 + 8);
+  EXPECT_EQ(p.events.sram_write_bits[static_cast<int>(BufferKind::kWeights)], 128 * 8);
+  EXPECT_EQ(p.events.sram_read_bits[static_cast<int>(BufferKind::kWeights)], 2 * 128 * 8);
+}
+
+// --- NoC ---------------------------------------------------------------------------------------
+
+// The one-tile layer on a 2 x 2 mesh: array rows 0-1 and columns 0-1 sit at mesh row / column 0,
+// rows 2-3 and columns 2-3 at 1. XY routes from the buffers at router (0, 0):
+//   activations of row r: multicast along row 0 (1 link) and down both columns (2 y links):
+//     1 link for r = 0, 1; 3 for r = 2, 3; 8 flits each: 8 x (1 + 1 + 3 + 3) = 64
+//   their scales, to the west-edge router (0, y): 0, 0, 1, 1 links, 1 flit each: 2
+//   weights of column c: along row 0 to x, then down the column (1 link): 1, 1, 2, 2 links,
+//     4 flits each: 24
+//   their scales, to the north-edge router (x, 0): 0, 0, 1, 1 links, 1 flit each: 2
+//   outputs of column c, back from (x, 0): 0, 0, 1, 1 links, 2 flits each: 4
+// 96 flit-hops against the bus's 64. The injection link carries all 56 inbound flits (the bus all
+// 64), below c = 64. Fill: 1 + 1 hops, drain 1: one cycle more than the bus.
+TEST(MemoryModelTest, MeshWithXyRoutingCostsMoreHopsThanTheBus) {
+  const HardwareConfig bus = LoadConfig();
+  const HardwareConfig mesh = LoadConfig(MeshConfig());
+  const Layer layer = MakeLayer(bus, 4, 64, 4);
+  const LayerMemoryPrediction on_bus = Predict(bus, layer);
+  const LayerMemoryPrediction on_mesh = Predict(mesh, layer);
+  EXPECT_EQ(on_bus.events.noc_flits, 64);
+  EXPECT_EQ(on_bus.events.noc_flit_hops, 64);
+  EXPECT_EQ(on_mesh.events.noc_flits, 64);
+  EXPECT_EQ(on_mesh.events.noc_flit_hops, 64 + 2 + 24 + 2 + 4);
+  EXPECT_EQ(on_mesh.tiles[0].noc_cycles, 56);
+  EXPECT_EQ(on_mesh.noc_fill_cycles, 2);
+  EXPECT_EQ(on_mesh.noc_drain_cycles, 1);
+  EXPECT_EQ(on_mesh.cycles, on_bus.cycles + 1);
+  EXPECT_DOUBLE_EQ(on_mesh.energy.noc_pj, 96 * 8 * 0.125);
+
+  const std::vector<NocPacket> packets = TileNocPackets(mesh, layer.formats, layer.schedule, 0);
+  std::vector<std::string> listed;
+  for (const NocPacket& p : packets) {
+    listed.push_back(std::string(DataPartName(p.part)) + " " + std::to_string(p.index) + " " +
+                     std::to_string(p.bytes) + "B " + std::to_string(p.flits) + "f " +
+                     std::to_string(p.links) + "l" + (p.inbound ? "" : " out"));
+  }
+  EXPECT_EQ(listed, (std::vector<std::string>{
+                        "activation_codes 0 64B 8f 1l", "activation_scales 0 2B 1f 0l",
+                        "activation_codes 1 64B 8f 1l", "activation_scales 1 2B 1f 0l",
+                        "activation_codes 2 64B 8f 3l", "activation_scales 2 2B 1f 1l",
+                        "activation_codes 3 64B 8f 3l", "activation_scales 3 2B 1f 1l",
+                        "weight_codes 0 32B 4f 1l",     "weight_scales 0 4B 1f 0l",
+                        "weight_codes 1 32B 4f 1l",     "weight_scales 1 4B 1f 0l",
+                        "weight_codes 2 32B 4f 2l",     "weight_scales 2 4B 1f 1l",
+                        "weight_codes 3 32B 4f 2l",     "weight_scales 3 4B 1f 1l",
+                        "outputs 0 16B 2f 0l out",      "outputs 1 16B 2f 0l out",
+                        "outputs 2 16B 2f 1l out",      "outputs 3 16B 2f 1l out"}));
+}
+
+// A 1-byte bus carries the tile's 256 + 8 + 128 + 16 + 64 = 472 bytes in 472 cycles, longer than
+// its 64 cycles of issue: the units spread out and the last output comes 408 cycles later:
+// 39 + 408 + 77 + 1 + 14 = 539.
+TEST(MemoryModelTest, NarrowBusStretchesTheTile) {
+  const HardwareConfig config = LoadConfig(ReplaceOnce(kConfig, "link_bytes: 8", "link_bytes: 1"));
+  const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 4, 64, 4));
+  EXPECT_EQ(p.tiles[0].noc_cycles, 472);
+  EXPECT_EQ(p.tiles[0].step_cycles, 472);
+  EXPECT_EQ(p.cycles, 539);
+}
+
+// --- Formats ------------------------------------------------------------------------------------
+
+// Asymmetric groups add one 4-bit zero point per group: 2 groups, 1 byte a column; the column's
+// side packet carries its 4 bytes of scales and 1 of zero points.
+TEST(MemoryModelTest, AsymmetricGroupsLoadTheirZeroPoints) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 4, 64, 4, "int4_g32_asym");
+  const LayerMemoryPrediction p = Predict(config, layer);
+  ASSERT_EQ(p.dram_batches[0].size(), 5u);
+  EXPECT_EQ(p.dram_batches[0][2].part, DataPart::kZeroPoints);
+  EXPECT_EQ(p.dram_batches[0][2].address, 2048);
+  EXPECT_EQ(p.dram_batches[0][2].bytes, 4);
+  EXPECT_EQ(p.dram_batches[0][3].address, 3072);  // activation codes move one row down
+  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4 + 8);
+  EXPECT_EQ(TileNocPackets(config, layer.formats, layer.schedule, 0)[9].bytes, 4 + 1);
+}
+
+// NVFP4 weights x MXINT8 activations: U = min(16, 32) = 16; one E4M3 scale per 16 weights (4 a
+// column), an FP32 tensor scale, one E8M0 scale per 32 activations (2 a row).
+TEST(MemoryModelTest, Nvfp4WeightsAndMxActivationsLoadTheirScales) {
+  const HardwareConfig config = LoadConfig();
+  const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 4, 64, 4, "nvfp4", "mxint8"));
+  std::vector<std::string> loads;
+  for (const DramRequest& r : p.dram_batches[0]) {
+    loads.push_back(std::string(DataPartName(r.part)) + "=" + std::to_string(r.bytes));
+  }
+  EXPECT_EQ(loads, (std::vector<std::string>{"weight_codes=128", "weight_scales=16",
+                                             "weight_tensor_scale=4", "activation_codes=256",
+                                             "activation_scales=8"}));
+  EXPECT_EQ(p.events.dequant_units, 4 * 4 * (64 / 16));
+  // Tensor scales are loaded once, for tile 0, and kept.
+  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4 + 8);
+}
+
+// Mixed widths: with the group widths given, each column takes its exact bytes; without, every
+// group is counted at the widest width (4 bits). Widths (column-major over 2 groups of 32):
+// column 0: 2, 3 -> 160 bits = 20 bytes; 1: 4, 4 -> 32; 2: 2, 2 -> 16; 3: 3, 4 -> 28: 96 bytes.
+TEST(MemoryModelTest, MixedWidthsTakeTheirExactBytesWhenGiven) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 4, 64, 4, "intmix234_g32");
+  const std::vector<uint8_t> widths = {2, 3, 4, 4, 2, 2, 3, 4};
+  const LayerMemoryPrediction exact = Predict(config, layer, widths);
+  const LayerMemoryPrediction widest = Predict(config, layer);
+  EXPECT_EQ(exact.dram_batches[0][0].bytes, 96);
+  EXPECT_EQ(widest.dram_batches[0][0].bytes, 128);
+  EXPECT_EQ(exact.events.sram_write_bits[static_cast<int>(BufferKind::kWeights)], 96 * 8);
+  const std::vector<NocPacket> packets =
+      TileNocPackets(config, layer.formats, layer.schedule, 0, widths);
+  EXPECT_EQ(packets[8].bytes, 20);
+  EXPECT_EQ(packets[10].bytes, 32);
+  EXPECT_EQ(packets[12].bytes, 16);
+  EXPECT_EQ(packets[14].bytes, 28);
+}
+
+TEST(MemoryModelTest, GroupWidthsThatDoNotMatchTheLayerAreRejected) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 4, 64, 4, "intmix234_g32");
+  try {
+    Predict(config, layer, {2, 3, 4, 4, 2, 2, 3});
+    FAIL() << "7 widths for 8 groups were accepted";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(ContainsAll(e.what(), {"layer fc", "7 weight group widths",
+                                       "N x K/G = 4 x 2 = 8 groups of intmix234_g32"}));
+  }
+  try {
+    Predict(config, layer, {2, 3, 4, 5, 2, 2, 3, 4});
+    FAIL() << "a 5-bit group was accepted";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(ContainsAll(e.what(), {"layer fc", "5 bits", "[1, 4]"}));
+  }
+}
+
+// --- Buffer fit ---------------------------------------------------------------------------------
+
+// 1 KiB buffers hold 512 bytes a tile. M = 2, K = 256: weights 4 x 256 x 4 bits = 512 and
+// activations 2 x 256 = 512 fill their halves exactly.
+TEST(MemoryModelTest, TileThatFillsHalfABufferFits) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 2, 256, 4);
+  EXPECT_NO_THROW(CheckBuffersFit(config, layer.formats, layer.schedule));
+  const LayerMemoryPrediction p = Predict(config, layer);
+  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kWeights)], 512);
+  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kActivations)], 512);
+}
+
+// K = 288: 4 x 288 x 4 bits = 576 bytes of weights.
+TEST(MemoryModelTest, WeightsOverHalfTheBufferAreRejectedBeforeSimulation) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 2, 288, 4);
+  for (int predict = 0; predict < 2; ++predict) {
+    try {
+      if (predict) {
+        Predict(config, layer);
+      } else {
+        CheckBuffersFit(config, layer.formats, layer.schedule);
+      }
+      FAIL() << "576 bytes of weights fit in 512";
+    } catch (const InputError& e) {
+      EXPECT_TRUE(ContainsAll(
+          e.what(), {"layer fc: tile 0 needs 576 bytes of memory.buffers.weights",
+                     "4 columns x K=288 of int4_g32 at 4 bits", "half of its 1 KiB (512 bytes",
+                     "double buffered", config.source_file}));
+    }
+  }
+}
+
+// M = 4, K = 256: 4 tokens x 256 bytes = 1024 bytes of activations.
+TEST(MemoryModelTest, ActivationsOverHalfTheBufferAreRejected) {
+  const HardwareConfig config = LoadConfig();
+  const Layer layer = MakeLayer(config, 4, 256, 4);
+  try {
+    CheckBuffersFit(config, layer.formats, layer.schedule);
+    FAIL() << "1024 bytes of activations fit in 512";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(ContainsAll(e.what(), {"needs 1024 bytes of memory.buffers.activations",
+                                       "4 rows x K=256 of int8_token at 8 bits", "512 bytes"}));
+  }
+}
+
+// --- The default job ----------------------------------------------------------------------------
+
+// q_proj of `make run` (M = 16, K = N = 4096, int4_g128 x int8_token) on configs/default.yaml:
+// 256 tiles, one M-tile. Tile 0 loads 32768 bytes of weights (256 bursts of 128 bytes, 1 cycle
+// each), 1024 of scales (8), 65536 of activations (512) and 32 of token scales (1): 777 + 100.
+// Each step loads the next 33792 bytes of weights and scales and stores 1024 bytes of outputs:
+// 264 + 8 + 100 = 372 cycles against c = 32 units x 128 = 4096, and the bus carries 1584 flits.
+// So compute-bound: CoreCycles (1048625) + prologue 877 + 2 hops + the last store 8 + 100.
+TEST(MemoryModelTest, QProjOfTheDefaultJobIsComputeBound) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const Layer layer = MakeLayer(config, 16, 4096, 4096);
+  const LayerMemoryPrediction p = Predict(config, layer);
+  EXPECT_EQ(p.compute_cycles, 1048625);
+  EXPECT_EQ(p.prologue_cycles, 877);
+  EXPECT_EQ(p.tiles[0].dram_cycles, 264 + 100);  // step 0: no store yet
+  EXPECT_EQ(p.tiles[1].dram_cycles, 372);
+  EXPECT_EQ(p.tiles[1].noc_cycles, 1584);
+  EXPECT_EQ(p.epilogue_cycles, 108);
+  EXPECT_EQ(p.cycles, 1048625 + 877 + 1 + 1 + 108);
+  EXPECT_EQ(p.events.dram_read_bytes, 777 * 128 + 255 * 264 * 128);
+  EXPECT_EQ(p.events.dram_read_payload_bytes, 99360 + 255 * 33792);
+  EXPECT_EQ(p.events.dram_write_bytes, 256 * 1024);
+  EXPECT_EQ(p.events.pe_active_cycles, int64_t{16} * 4096 * 4096);
+  EXPECT_EQ(p.events.dequant_units, int64_t{16} * 4096 * 32);
+}
+
+// down_proj of `make run` (K = 11008) does not fit the reference's buffers: a tile's 16 columns
+// of 4-bit weights are 16 x 11008 / 2 = 88064 bytes, more than half of 128 KiB. The core keeps all
+// of K in a tile; a schedule that splits K is the compiler's to come.
+TEST(MemoryModelTest, DownProjOfTheDefaultJobOverflowsTheWeightBuffer) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const Layer layer = MakeLayer(config, 16, 11008, 4096, "", "fp16");
+  try {
+    CheckBuffersFit(config, layer.formats, layer.schedule);
+    FAIL() << "down_proj fits";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(
+        ContainsAll(e.what(), {"needs 88064 bytes of memory.buffers.weights", "65536 bytes"}));
+  }
+}
+
+// ComputeEnergy is what the co-simulation applies to its own counters.
+TEST(MemoryModelTest, EnergyOfCountedEvents) {
+  const HardwareConfig config = LoadConfig();
+  MemoryEvents ev;
+  ev.dram_read_bytes = 10;
+  ev.dram_write_bytes = 1;
+  ev.sram_read_bits[static_cast<int>(BufferKind::kScales)] = 100;
+  ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)] = 10;
+  ev.noc_flit_hops = 3;
+  ev.pe_active_cycles = 7;
+  ev.pe_idle_cycles = 2;
+  ev.dequant_units = 1;
+  const EnergyBreakdown e = ComputeEnergy(config, ev, 5);
+  EXPECT_DOUBLE_EQ(e.dram_pj, 80 + 16);
+  EXPECT_NEAR(e.buffers_pj, 70 + 6, 1e-12);
+  EXPECT_DOUBLE_EQ(e.noc_pj, 3 * 8 * 0.125);
+  EXPECT_DOUBLE_EQ(e.core_pj, 7 + 1 + 4);
+  EXPECT_DOUBLE_EQ(e.static_pj, 50);
+}
+
+}  // namespace
+}  // namespace mixpe
