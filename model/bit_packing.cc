@@ -55,19 +55,6 @@ uint32_t ReadLittleEndian(const std::vector<uint8_t>& in, size_t offset, int byt
   return value;
 }
 
-int ScaleBytes(ScaleType type) {
-  switch (type) {
-    case ScaleType::kFp16:
-      return 2;
-    case ScaleType::kE8M0:
-    case ScaleType::kE4M3:
-      return 1;
-    case ScaleType::kNone:
-      return 0;
-  }
-  return 0;
-}
-
 int32_t SignedValue(uint32_t code, int bits) {
   const int32_t v = static_cast<int32_t>(code & ((1u << bits) - 1u));
   return v >= (1 << (bits - 1)) ? v - (1 << bits) : v;

@@ -25,19 +25,6 @@ int64_t WordBits(const HardwareConfig& config, BufferKind kind, int64_t bytes) {
   return RoundUp(bytes * 8, config.memory.Buffer(kind).word_bits);
 }
 
-int ScaleBytes(ScaleType type) {
-  switch (type) {
-    case ScaleType::kFp16:
-      return 2;
-    case ScaleType::kE8M0:
-    case ScaleType::kE4M3:
-      return 1;
-    case ScaleType::kNone:
-      return 0;
-  }
-  return 0;
-}
-
 // What one array column (an output channel) and one array row (a token) carry, in bytes of the
 // packed image, each row and column byte-aligned.
 struct LayerSizes {

@@ -237,4 +237,17 @@ ActivationFormat ParseActivationFormat(const std::string& name) {
   throw InputError("unknown activation format '" + name + "' (known: " + kActivationFormats + ")");
 }
 
+int ScaleBytes(ScaleType type) {
+  switch (type) {
+    case ScaleType::kFp16:
+      return 2;
+    case ScaleType::kE8M0:
+    case ScaleType::kE4M3:
+      return 1;
+    case ScaleType::kNone:
+      return 0;
+  }
+  return 0;
+}
+
 }  // namespace mixpe

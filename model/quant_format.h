@@ -36,6 +36,9 @@ enum class ScaleType {
   kE4M3,  // NVFP4 block scale
 };
 
+// The bytes one stored scale of this type takes in memory (0 for none).
+int ScaleBytes(ScaleType type);
+
 enum class WeightFamily {
   kGroupInt,  // integer codes, FP16 scale and optional integer zero point per group
   kMx,        // OCP MX: E8M0 scale per block of 32
