@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "model/input_error.h"
+#include "model/mixpe_array.h"
 
 namespace mixpe {
 namespace {
@@ -79,9 +80,7 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   s.units_per_tile = k / unit;
   s.array_rows = config.rows;
   s.array_cols = config.cols;
-  const int64_t rows = config.rows;
-  const int64_t cols = config.cols;
-  s.unit_interval = std::max({int64_t{unit}, 2 * rows - 1, (rows + cols) / 2});
+  s.unit_interval = MixpeArray(config).UnitInterval(unit);  // the cycle model's spacing
   s.tiles = CutTiles(config, m, n);  // the tiles and order of TileGemm; only the timing differs
   for (size_t t = 0; t < s.tiles.size(); ++t) {
     s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
