@@ -1,10 +1,13 @@
-// mixpe: the command-line front door. `mixpe run` streams every layer of a trace, quantized to the
-// layer's formats, through the Verilated RTL core (the PE array with dequantization) built from
-// the hardware YAML, checks each FP32 output bit for bit and each cycle count against the golden
-// model, and prints a report.
+// mixpe: the command-line front door. `mixpe run` co-simulates every layer of a trace, quantized to
+// the layer's formats: its packed image in DRAM, the DMA, the on-chip buffers and the NoC in
+// SystemC, and the Verilated RTL core (the PE array with dequantization) built from the hardware
+// YAML. It checks the DRAM's output image bit for bit and the cycles and energy against the
+// golden model, and prints a report. `--core-only` runs the core alone on an ideal memory.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <numeric>
@@ -18,6 +21,8 @@
 #include "model/mpgemm.h"
 #include "model/quant_format.h"
 #include "rtl_params.h"
+#include "sim/cosim/accelerator.h"
+#include "sim/cosim/cosim_report.h"
 #include "sim/layer_report.h"
 
 namespace mixpe {
@@ -68,8 +73,57 @@ std::vector<LayerReport> RunLayers(VerilatedCore<VCore>& core, const HardwareCon
   return reports;
 }
 
+bool Selected(const GemmLayer& layer, const std::vector<std::string>& only_layers) {
+  return only_layers.empty() ||
+         std::find(only_layers.begin(), only_layers.end(), layer.name) != only_layers.end();
+}
+
+// The whole memory system and the core, layer by layer.
+int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
+               const std::vector<std::string>& only_layers, const std::string& waves_path) {
+  // The DRAM holds the largest selected layer's image.
+  int64_t dram_bytes = 0;
+  for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
+    const LayerFormats formats = ResolveLayerFormats(layer, config);
+    const CoreSchedule schedule =
+        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
+    dram_bytes = std::max(dram_bytes, LayerImageBytes(config, formats, schedule));
+  }
+  Accelerator<Vmixpe_core_main> top("top", config, dram_bytes);
+  if (!waves_path.empty()) top.core().OpenWaves(waves_path);
+  std::vector<CosimLayerReport> reports;
+  PrintCosimHeader(std::cout);
+  for (size_t i = 0; i < trace.layers.size(); ++i) {
+    const GemmLayer& layer = trace.layers[i];
+    if (!Selected(layer, only_layers)) continue;
+    const LayerData data = MakeLayerData(config, layer, trace.seed + i, /*core_operands=*/false);
+    const CoreSchedule schedule =
+        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, data.formats.unit);
+    CosimLayerReport r;
+    r.layer = layer;
+    r.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();
+    r.prediction = PredictLayerMemory(config, data.formats, schedule, data.weights.block_bits);
+    r.core_cycles = r.prediction.compute_cycles;
+    const auto begin = std::chrono::steady_clock::now();
+    r.run = top.RunLayer(data.formats, schedule, data.activations, data.weights);
+    r.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    CompareWithGoldenModel(data.activations, data.weights, &r);
+    PrintCosimLayer(std::cout, config, r);
+    reports.push_back(std::move(r));
+  }
+  PrintCosimTotal(std::cout, config, reports);
+  if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
+  for (const CosimLayerReport& r : reports) {
+    if (!r.pass()) return 1;
+  }
+  return 0;
+}
+
 int Run(const std::string& config_path, const std::string& trace_path,
-        const std::vector<std::string>& only_layers, const std::string& waves_path) {
+        const std::vector<std::string>& only_layers, const std::string& waves_path,
+        bool core_only) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
   CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
@@ -86,15 +140,22 @@ int Run(const std::string& config_path, const std::string& trace_path,
   if (!waves_path.empty() && !std::ofstream(waves_path)) {
     throw InputError(waves_path + ": cannot write the waveform file");
   }
-  // Formats and schedules are validated for every layer before any simulation starts.
+  // Formats, schedules and (co-simulated) buffer fit are validated for every layer before any
+  // simulation starts.
   for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
-    TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
+    const CoreSchedule schedule =
+        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
+    if (!core_only) CheckBuffersFit(config, formats, schedule);
   }
 
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
             << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
-            << config.frequency_mhz << " MHz) from " << config_path << "\n\n";
+            << config.frequency_mhz << " MHz) from " << config_path << "\n"
+            << (core_only ? "mode: the core alone, on an ideal memory\n\n"
+                          : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
+  if (!core_only) return CoSimulate(config, trace, only_layers, waves_path);
   VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
   if (!waves_path.empty()) core.OpenWaves(waves_path);
   const std::vector<LayerReport> reports = RunLayers(core, config, trace, only_layers);
@@ -150,17 +211,25 @@ int Widths(int64_t k) {
 }  // namespace
 }  // namespace mixpe
 
-int main(int argc, char** argv) {
+// sc_main: the co-simulation links SystemC, whose library provides main().
+int sc_main(int argc, char** argv) {
+  // SystemC prints its banner when the first module is made unless this is set.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"mixpe: cycle-accurate simulation and verification of mixed-precision PE arrays"};
   app.require_subcommand(1);
   std::string config_path = MIXPE_DEFAULT_CONFIG;
   std::string trace_path = MIXPE_DEFAULT_TRACE;
   std::vector<std::string> only_layers;
   CLI::App* run = app.add_subcommand(
-      "run", "Run a layer trace through the RTL core and check it against the golden model");
+      "run",
+      "Co-simulate a layer trace (DRAM, buffers, NoC, RTL core) and check it against the golden "
+      "model");
   run->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
+  bool core_only = false;
+  run->add_flag("--core-only", core_only,
+                "run the RTL core alone on an ideal memory (no DRAM, buffers or NoC)");
   std::string waves_path;
   run->add_option("--trace-waves", waves_path,
                   "write an FST waveform of the RTL to this file (needs exactly one --layer)");
@@ -187,7 +256,7 @@ int main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
-    return mixpe::Run(config_path, trace_path, only_layers, waves_path);
+    return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

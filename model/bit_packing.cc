@@ -55,12 +55,12 @@ uint32_t ReadLittleEndian(const std::vector<uint8_t>& in, size_t offset, int byt
   return value;
 }
 
+}  // namespace
+
 int32_t SignedValue(uint32_t code, int bits) {
   const int32_t v = static_cast<int32_t>(code & ((1u << bits) - 1u));
   return v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
 }
-
-}  // namespace
 
 std::vector<uint8_t> PackCodes(const std::vector<uint32_t>& codes, int bits) {
   BitWriter writer;

@@ -18,6 +18,9 @@
 
 namespace mixpe {
 
+// The value of a `bits`-wide two's-complement code (integer elements and zero points).
+int32_t SignedValue(uint32_t code, int bits);
+
 // Packs `codes` (each < 2^bits) LSB-first; the last byte is zero-padded.
 std::vector<uint8_t> PackCodes(const std::vector<uint32_t>& codes, int bits);
 // The inverse: `count` codes of `bits` each.

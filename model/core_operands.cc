@@ -8,10 +8,7 @@
 #include "model/mpgemm.h"
 
 namespace mixpe {
-namespace {
 
-// The unit's scale of one operand: the block's exact scale with the element unit exponent folded
-// into the exponent.
 CoreScale SideScale(const Dyadic& scale, int unit_exponent, const CoreWidths& widths,
                     const std::string& what) {
   CoreScale s;
@@ -44,8 +41,6 @@ uint32_t ElementCode(int64_t units, int bits, const std::string& what) {
   }
   return TwosComplementCode(static_cast<int>(units), bits);
 }
-
-}  // namespace
 
 CoreOperands PrepareCoreOperands(const BlockedTensor& activations, const BlockedTensor& weights,
                                  const WeightFormat& weight_format, const CoreWidths& widths) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/quant_format.h"
@@ -45,6 +46,16 @@ struct CoreOperands {
 
   int64_t units_per_row() const { return k / unit; }
 };
+
+// The unit's scale of one operand as the core takes it: the block's exact `scale` with the
+// element unit exponent folded into the exponent. Throws InputError, naming `what`, if it does
+// not fit the core's scale fields.
+CoreScale SideScale(const Dyadic& scale, int unit_exponent, const CoreWidths& widths,
+                    const std::string& what);
+
+// An element value in units as the PE's `bits`-wide two's-complement input. Throws InputError,
+// naming `what`, if it does not fit.
+uint32_t ElementCode(int64_t units, int bits, const std::string& what);
 
 // Splits a GEMM's operands for the core. FP16 activations are aligned first
 // (DatapathActivations). Throws InputError if a value does not fit the core's widths (an element

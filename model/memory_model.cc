@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <sstream>
+#include <utility>
 
 #include "model/input_error.h"
 #include "model/mixpe_array.h"
@@ -12,180 +13,34 @@
 namespace mixpe {
 namespace {
 
-constexpr std::array<DataPart, kDataParts> kAllDataParts = {
-    DataPart::kWeightCodes,           DataPart::kWeightScales,    DataPart::kZeroPoints,
-    DataPart::kWeightTensorScale,     DataPart::kActivationCodes, DataPart::kActivationScales,
-    DataPart::kActivationTensorScale, DataPart::kOutputs};
-
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t RoundUp(int64_t a, int64_t b) { return CeilDiv(a, b) * b; }
 
-// The bits an SRAM access of `bytes` moves: whole words (a stream starts on a word boundary).
+// The bits `bytes` of a load or a store move through a buffer: its whole words, as a segment
+// sits in its region from the region's (word-aligned) start.
 int64_t WordBits(const HardwareConfig& config, BufferKind kind, int64_t bytes) {
   return RoundUp(bytes * 8, config.memory.Buffer(kind).word_bits);
 }
 
-// What one array column (an output channel) and one array row (a token) carry, in bytes of the
-// packed image, each row and column byte-aligned.
-struct LayerSizes {
-  std::vector<int64_t> weight_column;      // codes of output channel n
-  std::vector<int64_t> zero_point_column;  // zero points of output channel n (0: symmetric)
-  int64_t weight_scale_column = 0;         // scales of one output channel
-  int64_t weight_tensor_scale = 0;         // NVFP4: one FP32
-  int64_t activation_row = 0;              // codes of one token
-  int64_t activation_scale_row = 0;        // scales of one token
-  int64_t activation_tensor_scale = 0;     // NVFP4: one FP32
-};
-
-LayerSizes SizesOf(const LayerFormats& formats, const CoreSchedule& s,
-                   const std::vector<uint8_t>& group_bits) {
-  const WeightFormat& w = formats.weights;
-  const int64_t group = w.GroupSizeFor(s.k);
-  const int64_t groups = s.k / group;
-  const int widest = w.element.bits;
-  if (!group_bits.empty()) {
-    if (static_cast<int64_t>(group_bits.size()) != s.n * groups) {
-      throw InputError("layer " + s.layer + ": " + std::to_string(group_bits.size()) +
-                       " weight group widths given, but N x K/G = " + std::to_string(s.n) + " x " +
-                       std::to_string(groups) + " = " + std::to_string(s.n * groups) +
-                       " groups of " + w.Name());
-    }
-    for (uint8_t b : group_bits) {
-      if (b < 1 || b > widest) {
-        throw InputError("layer " + s.layer + ": a weight group width of " + std::to_string(b) +
-                         " bits, outside [1, " + std::to_string(widest) + "] of " + w.Name());
-      }
-    }
-  }
-  LayerSizes z;
-  z.weight_column.resize(static_cast<size_t>(s.n));
-  z.zero_point_column.resize(static_cast<size_t>(s.n));
-  for (int64_t n = 0; n < s.n; ++n) {
-    int64_t code_bits = 0;
-    int64_t zero_bits = 0;
-    for (int64_t g = 0; g < groups; ++g) {
-      const int bits = group_bits.empty() ? widest : group_bits[n * groups + g];
-      code_bits += group * bits;
-      zero_bits += bits;
-    }
-    z.weight_column[n] = CeilDiv(code_bits, 8);
-    z.zero_point_column[n] = w.asymmetric ? CeilDiv(zero_bits, 8) : 0;
-  }
-  z.weight_scale_column = groups * ScaleBytes(w.scale_type());
-  z.weight_tensor_scale = w.family == WeightFamily::kNvFp4 ? 4 : 0;
-
-  const ActivationFormat& a = formats.activations;
-  z.activation_row = CeilDiv(s.k * a.element.bits, 8);
-  switch (a.family) {
-    case ActivationFamily::kInt8PerToken:
-      z.activation_scale_row = 2;  // one FP16 scale per token
-      break;
-    case ActivationFamily::kFp16:
-      z.activation_scale_row = 0;  // aligned per block inside the core: no stored scales
-      break;
-    case ActivationFamily::kMx:
-    case ActivationFamily::kNvFp4:
-      z.activation_scale_row = s.k / a.block_size * ScaleBytes(a.scale_type());
-      break;
-  }
-  z.activation_tensor_scale = a.family == ActivationFamily::kNvFp4 ? 4 : 0;
-  return z;
+int64_t WordBytes(const HardwareConfig& config, DataPart part) {
+  return config.memory.Buffer(BufferOf(part)).word_bits / 8;
 }
 
-// The layer's data cut into DRAM segments: weight parts per N-tile, activation parts per M-tile,
-// tensor scales once, outputs per tile. segment[part][i] is the payload of segment i.
-struct Segments {
-  std::array<std::vector<int64_t>, kDataParts> bytes;
-  std::array<std::vector<int64_t>, kDataParts> address;
-};
-
-int Idx(DataPart p) { return static_cast<int>(p); }
-
-// The segment of `part` that tile `t` uses.
-int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t t) {
-  const ArrayTile& tile = s.tiles[t];
-  switch (part) {
-    case DataPart::kWeightCodes:
-    case DataPart::kWeightScales:
-    case DataPart::kZeroPoints:
-      return tile.n0 / s.array_cols;
-    case DataPart::kActivationCodes:
-    case DataPart::kActivationScales:
-      return tile.m0 / s.array_rows;
-    case DataPart::kWeightTensorScale:
-    case DataPart::kActivationTensorScale:
-      return 0;
-    case DataPart::kOutputs:
-      return t;
-  }
-  return 0;
-}
-
-Segments LayOut(const DramConfig& dram, const CoreSchedule& s, const LayerSizes& z) {
-  Segments seg;
-  const int64_t n_tiles = CeilDiv(s.n, s.array_cols);
-  const int64_t m_tiles = CeilDiv(s.m, s.array_rows);
-  for (int64_t j = 0; j < n_tiles; ++j) {
-    int64_t codes = 0;
-    int64_t zeros = 0;
-    for (int64_t n = j * s.array_cols; n < std::min(s.n, (j + 1) * s.array_cols); ++n) {
-      codes += z.weight_column[n];
-      zeros += z.zero_point_column[n];
-    }
-    const int64_t cols = std::min<int64_t>(s.array_cols, s.n - j * s.array_cols);
-    seg.bytes[Idx(DataPart::kWeightCodes)].push_back(codes);
-    seg.bytes[Idx(DataPart::kWeightScales)].push_back(cols * z.weight_scale_column);
-    seg.bytes[Idx(DataPart::kZeroPoints)].push_back(zeros);
-  }
-  seg.bytes[Idx(DataPart::kWeightTensorScale)].push_back(z.weight_tensor_scale);
-  for (int64_t i = 0; i < m_tiles; ++i) {
-    const int64_t rows = std::min<int64_t>(s.array_rows, s.m - i * s.array_rows);
-    seg.bytes[Idx(DataPart::kActivationCodes)].push_back(rows * z.activation_row);
-    seg.bytes[Idx(DataPart::kActivationScales)].push_back(rows * z.activation_scale_row);
-  }
-  seg.bytes[Idx(DataPart::kActivationTensorScale)].push_back(z.activation_tensor_scale);
-  for (const ArrayTile& tile : s.tiles) {
-    seg.bytes[Idx(DataPart::kOutputs)].push_back(int64_t{tile.rows_used} * tile.cols_used * 4);
-  }
-  // Regions in DataPart order, each from a row boundary; segments on burst boundaries.
-  int64_t cursor = 0;
-  for (DataPart part : kAllDataParts) {
-    cursor = RoundUp(cursor, dram.row_buffer_bytes);
-    for (int64_t b : seg.bytes[Idx(part)]) {
-      seg.address[Idx(part)].push_back(cursor);
-      cursor += RoundUp(b, dram.burst_bytes);
-    }
-  }
-  return seg;
-}
-
-// Which parts tile t loads: weights when its N-tile differs from the previous tile's (M-tiles
-// outer, N-tiles inner: every tile unless there is one N-tile), activations when its M-tile
-// does (once per M-tile), tensor scales with tile 0.
-bool LoadsPart(const CoreSchedule& s, DataPart part, int64_t t) {
-  if (part == DataPart::kOutputs) return false;
-  if (t == 0) return true;
-  if (part == DataPart::kWeightTensorScale || part == DataPart::kActivationTensorScale) {
-    return false;
-  }
-  return SegmentOf(s, part, t) != SegmentOf(s, part, t - 1);
-}
-
-DramRequest Request(const Segments& seg, const DramConfig& dram, const CoreSchedule& s,
+DramRequest Request(const MemoryLayout& seg, const DramConfig& dram, const CoreSchedule& s,
                     DataPart part, int64_t t) {
   const int64_t i = SegmentOf(s, part, t);
   DramRequest r;
   r.part = part;
   r.tile = t;
   r.write = part == DataPart::kOutputs;
-  r.address = seg.address[Idx(part)][i];
-  r.bytes = seg.bytes[Idx(part)][i];
+  r.address = seg.segment_address[PartIndex(part)][i];
+  r.bytes = seg.segment_bytes[PartIndex(part)][i];
   r.padded_bytes = RoundUp(r.bytes, dram.burst_bytes);
   return r;
 }
 
-std::vector<DramRequest> Loads(const Segments& seg, const DramConfig& dram, const CoreSchedule& s,
-                               int64_t t) {
+std::vector<DramRequest> Loads(const MemoryLayout& seg, const DramConfig& dram,
+                               const CoreSchedule& s, int64_t t) {
   std::vector<DramRequest> out;
   for (DataPart part : kAllDataParts) {
     if (!LoadsPart(s, part, t)) continue;
@@ -195,54 +50,77 @@ std::vector<DramRequest> Loads(const Segments& seg, const DramConfig& dram, cons
   return out;
 }
 
-std::array<int64_t, kBufferKinds> WorkingSet(const Segments& seg, const CoreSchedule& s,
-                                             int64_t t) {
-  std::array<int64_t, kBufferKinds> ws{};
-  for (DataPart part : kAllDataParts) {
-    ws[static_cast<int>(BufferOf(part))] += seg.bytes[Idx(part)][SegmentOf(s, part, t)];
-  }
-  return ws;
-}
-
-std::string WhatIsIn(BufferKind kind, const LayerFormats& f, const CoreSchedule& s,
-                     const ArrayTile& tile) {
+// What the region of `part` in a buffer half is for: the largest tile's share of the part.
+std::string RegionOf(DataPart part, const LayerFormats& f, const CoreSchedule& s,
+                     const MemoryLayout& layout) {
+  const ArrayTile& largest = s.tiles[0];  // the first tile has the most rows and columns
   std::ostringstream out;
-  switch (kind) {
-    case BufferKind::kWeights:
-      out << tile.cols_used << " columns x K=" << s.k << " of " << f.weights.Name() << " at "
-          << f.weights.element.bits << " bits";
+  switch (part) {
+    case DataPart::kWeightCodes:
+      out << "weight codes (" << largest.cols_used << " columns x K=" << s.k << " of "
+          << f.weights.Name() << " at ";
+      if (layout.group_bits.empty()) {
+        out << f.weights.element.bits << " bits";
+      } else {
+        out << "their groups' widths, at most " << f.weights.element.bits << " bits";
+      }
       break;
-    case BufferKind::kActivations:
-      out << tile.rows_used << " rows x K=" << s.k << " of " << f.activations.Name() << " at "
-          << f.activations.element.bits << " bits";
+    case DataPart::kWeightScales:
+      out << "weight scales (" << largest.cols_used << " columns x " << layout.groups_per_row()
+          << " groups of " << f.weights.Name();
       break;
-    case BufferKind::kOutputs:
-      out << tile.rows_used << " x " << tile.cols_used << " FP32 outputs";
+    case DataPart::kZeroPoints:
+      out << "zero points (" << largest.cols_used << " columns x " << layout.groups_per_row()
+          << " groups of " << f.weights.Name();
       break;
-    case BufferKind::kScales:
-      out << "scales and zero points of " << tile.cols_used << " columns of " << f.weights.Name()
-          << " and " << tile.rows_used << " rows of " << f.activations.Name();
+    case DataPart::kWeightTensorScale:
+      out << "the weight tensor scale (" << f.weights.Name();
+      break;
+    case DataPart::kActivationCodes:
+      out << "activation codes (" << largest.rows_used << " rows x K=" << s.k << " of "
+          << f.activations.Name() << " at " << f.activations.element.bits << " bits";
+      break;
+    case DataPart::kActivationScales:
+      out << "activation scales (" << largest.rows_used << " rows of " << f.activations.Name();
+      break;
+    case DataPart::kActivationTensorScale:
+      out << "the activation tensor scale (" << f.activations.Name();
+      break;
+    case DataPart::kOutputs:
+      out << "outputs (" << largest.rows_used << " x " << largest.cols_used << " FP32";
       break;
   }
   return out.str();
 }
 
+// Every buffer half holds one region per part at MemoryLayout::buffer_offset, so a layer fits if
+// the regions together fit half of each buffer.
 void CheckFit(const HardwareConfig& config, const LayerFormats& formats, const CoreSchedule& s,
-              const Segments& seg) {
-  for (int64_t t = 0; t < static_cast<int64_t>(s.tiles.size()); ++t) {
-    const std::array<int64_t, kBufferKinds> ws = WorkingSet(seg, s, t);
-    for (BufferKind kind : kAllBufferKinds) {
-      const BufferConfig& b = config.memory.Buffer(kind);
-      const int64_t need = ws[static_cast<int>(kind)];
-      if (need <= b.HalfBytes()) continue;
-      std::ostringstream msg;
-      msg << "layer " << s.layer << ": tile " << t << " needs " << need
-          << " bytes of memory.buffers." << BufferKindName(kind) << " ("
-          << WhatIsIn(kind, formats, s, s.tiles[t]) << "), more than half of its " << b.capacity_kib
-          << " KiB (" << b.HalfBytes() << " bytes: the buffer is double buffered) in "
-          << config.source_file;
-      throw InputError(msg.str());
+              const MemoryLayout& layout) {
+  for (BufferKind kind : kAllBufferKinds) {
+    const BufferConfig& b = config.memory.Buffer(kind);
+    const int64_t need = layout.buffer_bytes[static_cast<int>(kind)];
+    if (need <= b.HalfBytes()) continue;
+    const int64_t word_bytes = b.word_bits / 8;
+    std::vector<std::string> regions;
+    for (DataPart part : kAllDataParts) {
+      if (BufferOf(part) != kind) continue;
+      const std::vector<int64_t>& segments = layout.segment_bytes[PartIndex(part)];
+      const int64_t bytes =
+          RoundUp(*std::max_element(segments.begin(), segments.end()), word_bytes);
+      if (bytes == 0) continue;
+      regions.push_back(RegionOf(part, formats, s, layout) + ": " + std::to_string(bytes) +
+                        " bytes)");
     }
+    std::ostringstream msg;
+    msg << "layer " << s.layer << " needs " << need << " bytes of memory.buffers."
+        << BufferKindName(kind) << " in " << config.source_file << " for ";
+    for (size_t i = 0; i < regions.size(); ++i) {
+      msg << (i == 0 ? "" : i + 1 == regions.size() ? " and " : ", ") << regions[i];
+    }
+    msg << ", each part in whole " << word_bytes << "-byte words: more than half of its "
+        << b.capacity_kib << " KiB (" << b.HalfBytes() << " bytes: the buffer is double buffered)";
+    throw InputError(msg.str());
   }
 }
 
@@ -257,8 +135,49 @@ void CheckSchedule(const HardwareConfig& config, const LayerFormats& formats,
   (void)s;
 }
 
-std::vector<NocPacket> PacketsOf(const HardwareConfig& config, const CoreSchedule& s,
-                                 const LayerSizes& z, int64_t t) {
+// One row's or column's stream of `part` in a tile: the bytes each unit takes (UnitSlice), and
+// the buffer words the reader fetches. The reader keeps the word it read last in a register and
+// reads each word that any of the stream's slices touch exactly once over the tile: the distinct
+// words of the slices' union. Another stream touching the same word reads it again.
+struct Stream {
+  std::vector<int64_t> unit_bytes;
+  int64_t words = 0;
+};
+
+Stream StreamOf(const HardwareConfig& config, const MemoryLayout& layout, const CoreSchedule& s,
+                DataPart part, int64_t t, int index) {
+  const int64_t word_bytes = WordBytes(config, part);
+  const int64_t base = layout.buffer_offset[PartIndex(part)];  // the region in the buffer half
+  Stream stream;
+  stream.unit_bytes.resize(static_cast<size_t>(s.units_per_tile));
+  std::vector<std::pair<int64_t, int64_t>> spans;  // the first and last word of each slice
+  for (int64_t u = 0; u < s.units_per_tile; ++u) {
+    const ByteRange slice = UnitSlice(layout, s, part, t, index, u);
+    stream.unit_bytes[u] = slice.bytes();
+    if (slice.bytes() > 0) {
+      spans.emplace_back((base + slice.begin) / word_bytes, (base + slice.end - 1) / word_bytes);
+    }
+  }
+  // The units' slices follow each other in the buffer, so this sort keeps their order; words up
+  // to `read` have been counted.
+  std::sort(spans.begin(), spans.end());
+  int64_t read = -1;
+  for (const auto& [first, last] : spans) {
+    if (last > read) stream.words += last - std::max(first, read + 1) + 1;
+    read = std::max(read, last);
+  }
+  return stream;
+}
+
+// What the core side of tile `t` moves: its NoC packets in order (docs/memory-model.md, "NoC")
+// and the words it reads from each buffer.
+struct TileTraffic {
+  std::vector<NocPacket> packets;
+  std::array<int64_t, kBufferKinds> read_words{};
+};
+
+TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
+                      const CoreSchedule& s, int64_t t) {
   const NocConfig& noc = config.noc;
   const bool bus = noc.topology == NocConfig::Topology::kBus;
   const int64_t mc = noc.mesh_columns;
@@ -267,74 +186,61 @@ std::vector<NocPacket> PacketsOf(const HardwareConfig& config, const CoreSchedul
   auto y = [&](int64_t r) { return r * mr / config.rows; };
   auto x = [&](int64_t c) { return c * mc / config.cols; };
   const ArrayTile& tile = s.tiles[t];
-  std::vector<NocPacket> packets;
-  auto add = [&](DataPart part, int64_t index, int64_t bytes, int64_t mesh_links, bool inbound) {
-    if (bytes == 0) return;
+  TileTraffic traffic;
+
+  // Every stream's unit slices, and the words it reads.
+  constexpr std::array<DataPart, 2> kRowParts = {DataPart::kActivationCodes,
+                                                 DataPart::kActivationScales};
+  constexpr std::array<DataPart, 3> kColumnParts = {DataPart::kWeightCodes, DataPart::kWeightScales,
+                                                    DataPart::kZeroPoints};
+  std::vector<std::array<Stream, 2>> rows(static_cast<size_t>(tile.rows_used));
+  std::vector<std::array<Stream, 3>> columns(static_cast<size_t>(tile.cols_used));
+  for (int r = 0; r < tile.rows_used; ++r) {
+    for (size_t i = 0; i < kRowParts.size(); ++i) {
+      rows[r][i] = StreamOf(config, layout, s, kRowParts[i], t, r);
+      traffic.read_words[static_cast<int>(BufferOf(kRowParts[i]))] += rows[r][i].words;
+    }
+  }
+  for (int c = 0; c < tile.cols_used; ++c) {
+    for (size_t i = 0; i < kColumnParts.size(); ++i) {
+      columns[c][i] = StreamOf(config, layout, s, kColumnParts[i], t, c);
+      traffic.read_words[static_cast<int>(BufferOf(kColumnParts[i]))] += columns[c][i].words;
+    }
+  }
+
+  auto add = [&](DataPart part, int index, int64_t unit, int64_t bytes, int64_t mesh_links,
+                 bool inbound) {
     NocPacket p;
     p.part = part;
-    p.index = static_cast<int>(index);
+    p.index = index;
+    p.unit = unit;
     p.bytes = bytes;
-    p.flits = CeilDiv(bytes, noc.link_bytes);
+    p.flits = std::max<int64_t>(1, CeilDiv(bytes, noc.link_bytes));
     p.links = bus ? 1 : mesh_links;
     p.inbound = inbound;
-    packets.push_back(p);
+    traffic.packets.push_back(p);
   };
-  for (int64_t r = 0; r < tile.rows_used; ++r) {
-    // Multicast to every router of mesh row y(r): along row 0 to every column, then down each.
-    add(DataPart::kActivationCodes, r, z.activation_row, (mc - 1) + mc * y(r), true);
-    // To the row's side unit at the west edge, router (0, y(r)).
-    add(DataPart::kActivationScales, r, z.activation_scale_row, y(r), true);
+  for (int64_t u = 0; u < s.units_per_tile; ++u) {
+    for (int r = 0; r < tile.rows_used; ++r) {
+      // Multicast to every router of mesh row y(r): along row 0 to every column, then down each.
+      add(DataPart::kActivationCodes, r, u, rows[r][0].unit_bytes[u] + rows[r][1].unit_bytes[u],
+          (mc - 1) + mc * y(r), true);
+    }
+    for (int c = 0; c < tile.cols_used; ++c) {
+      // Multicast to every router of mesh column x(c): along row 0, then down the column.
+      add(DataPart::kWeightCodes, c, u,
+          columns[c][0].unit_bytes[u] + columns[c][1].unit_bytes[u] + columns[c][2].unit_bytes[u],
+          x(c) + (mr - 1), true);
+    }
   }
-  for (int64_t c = 0; c < tile.cols_used; ++c) {
-    const int64_t n = tile.n0 + c;
-    // Multicast to every router of mesh column x(c): along row 0, then down the column.
-    add(DataPart::kWeightCodes, c, z.weight_column[n], x(c) + (mr - 1), true);
-    // Scales and zero points to the column's dequantization unit at the north edge, (x(c), 0).
-    add(DataPart::kWeightScales, c, z.weight_scale_column + z.zero_point_column[n], x(c), true);
+  for (int c = 0; c < tile.cols_used; ++c) {
+    // From the column's dequantization unit at the north edge, (x(c), 0), back to the buffers.
+    add(DataPart::kOutputs, c, -1, int64_t{tile.rows_used} * 4, x(c), false);
   }
-  for (int64_t c = 0; c < tile.cols_used; ++c) {
-    // From the column's dequantization unit back to the buffers at (0, 0).
-    add(DataPart::kOutputs, c, int64_t{tile.rows_used} * 4, x(c), false);
-  }
-  return packets;
+  return traffic;
 }
 
 }  // namespace
-
-const char* DataPartName(DataPart part) {
-  switch (part) {
-    case DataPart::kWeightCodes:
-      return "weight_codes";
-    case DataPart::kWeightScales:
-      return "weight_scales";
-    case DataPart::kZeroPoints:
-      return "zero_points";
-    case DataPart::kWeightTensorScale:
-      return "weight_tensor_scale";
-    case DataPart::kActivationCodes:
-      return "activation_codes";
-    case DataPart::kActivationScales:
-      return "activation_scales";
-    case DataPart::kActivationTensorScale:
-      return "activation_tensor_scale";
-    case DataPart::kOutputs:
-      return "outputs";
-  }
-  return "?";
-}
-
-BufferKind BufferOf(DataPart part) {
-  switch (part) {
-    case DataPart::kWeightCodes:
-      return BufferKind::kWeights;
-    case DataPart::kActivationCodes:
-      return BufferKind::kActivations;
-    case DataPart::kOutputs:
-      return BufferKind::kOutputs;
-    default:
-      return BufferKind::kScales;
-  }
-}
 
 DramTimer::DramTimer(const DramConfig& dram)
     : dram_(dram), open_row_(dram.banks, -1), activation_end_(dram.banks, 0) {}
@@ -385,8 +291,7 @@ EnergyBreakdown ComputeEnergy(const HardwareConfig& config, const MemoryEvents& 
 void CheckBuffersFit(const HardwareConfig& config, const LayerFormats& formats,
                      const CoreSchedule& schedule, const std::vector<uint8_t>& weight_group_bits) {
   CheckSchedule(config, formats, schedule);
-  const LayerSizes sizes = SizesOf(formats, schedule, weight_group_bits);
-  CheckFit(config, formats, schedule, LayOut(config.memory.dram, schedule, sizes));
+  CheckFit(config, formats, schedule, LayOutMemory(config, formats, schedule, weight_group_bits));
 }
 
 std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerFormats& formats,
@@ -394,7 +299,7 @@ std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerF
                                       const std::vector<uint8_t>& weight_group_bits) {
   CheckSchedule(config, formats, s);
   assert(t >= 0 && t < static_cast<int64_t>(s.tiles.size()) && "no such tile");
-  return PacketsOf(config, s, SizesOf(formats, s, weight_group_bits), t);
+  return TrafficOf(config, LayOutMemory(config, formats, s, weight_group_bits), s, t).packets;
 }
 
 LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const LayerFormats& formats,
@@ -402,8 +307,7 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
                                          const std::vector<uint8_t>& weight_group_bits) {
   CheckSchedule(config, formats, s);
   const DramConfig& dram = config.memory.dram;
-  const LayerSizes sizes = SizesOf(formats, s, weight_group_bits);
-  const Segments seg = LayOut(dram, s, sizes);
+  const MemoryLayout seg = LayOutMemory(config, formats, s, weight_group_bits);
   CheckFit(config, formats, s, seg);
 
   const int64_t tiles = static_cast<int64_t>(s.tiles.size());
@@ -449,30 +353,47 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
       }
     }
   }
+  // The tensor scales go from the scale buffer into registers of the dequantization units once,
+  // before tile 0's first unit: a read of each word they occupy. They never cross the NoC.
+  for (DataPart part : {DataPart::kWeightTensorScale, DataPart::kActivationTensorScale}) {
+    const BufferKind kind = BufferOf(part);
+    ev.sram_read_bits[static_cast<int>(kind)] +=
+        WordBits(config, kind, seg.segment_bytes[PartIndex(part)][0]);
+  }
 
   const int64_t c = s.units_per_tile * s.unit_interval;
   p.prologue_cycles = timer.Batch(p.dram_batches[0], 0);
-  int64_t b = p.prologue_cycles + p.noc_fill_cycles;
+  // Tile 0's first unit waits for its packets: they follow the loads onto the NoC.
+  TileTraffic traffic = TrafficOf(config, seg, s, 0);
+  for (const NocPacket& packet : traffic.packets) {
+    if (packet.unit == 0) p.noc_first_unit_cycles += packet.flits;
+  }
+  int64_t b = p.prologue_cycles + p.noc_first_unit_cycles + p.noc_fill_cycles;
   int64_t last_output = 0;  // E: the last output of any tile in the output buffer
   int64_t last_dma = 0;     // the end of the last step's batch
   for (int64_t t = 0; t < tiles; ++t) {
     const ArrayTile& tile = s.tiles[t];
+    if (t > 0) traffic = TrafficOf(config, seg, s, t);
     TileMemory tm;
     tm.start_cycle = b;
     tm.working_set_bytes = WorkingSet(seg, s, t);
     for (const DramRequest& r : Loads(seg, dram, s, t)) tm.load_bytes += r.bytes;
-    tm.store_bytes = seg.bytes[Idx(DataPart::kOutputs)][t];
+    tm.store_bytes = seg.segment_bytes[PartIndex(DataPart::kOutputs)][t];
     tm.compute_cycles = c;
+    // The core reads its operands out of the buffers and writes each FP32 output as one word.
+    for (BufferKind kind : kAllBufferKinds) {
+      ev.sram_read_bits[static_cast<int>(kind)] +=
+          traffic.read_words[static_cast<int>(kind)] * config.memory.Buffer(kind).word_bits;
+    }
+    ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)] +=
+        int64_t{tile.rows_used} * tile.cols_used *
+        config.memory.Buffer(BufferKind::kOutputs).word_bits;
     int64_t inbound = 0;
     int64_t outbound = 0;
-    for (const NocPacket& packet : PacketsOf(config, s, sizes, t)) {
+    for (const NocPacket& packet : traffic.packets) {
       (packet.inbound ? inbound : outbound) += packet.flits;
       ev.noc_flits += packet.flits;
       ev.noc_flit_hops += packet.flits * packet.links;
-      const BufferKind kind = BufferOf(packet.part);
-      // The core reads its operands out of the buffers and writes its outputs in.
-      (packet.inbound ? ev.sram_read_bits : ev.sram_write_bits)[static_cast<int>(kind)] +=
-          WordBits(config, kind, packet.bytes);
     }
     tm.noc_cycles = noc.topology == NocConfig::Topology::kBus ? inbound + outbound
                                                               : std::max(inbound, outbound);
@@ -514,7 +435,7 @@ std::string FormatMemoryPrediction(const LayerMemoryPrediction& p) {
   out << "memory " << p.layer << " cycles=" << p.cycles << " compute=" << p.compute_cycles
       << " prologue=" << p.prologue_cycles << " epilogue=" << p.epilogue_cycles
       << " noc_fill=" << p.noc_fill_cycles << " noc_drain=" << p.noc_drain_cycles
-      << " tiles=" << p.tiles.size() << "\n";
+      << " noc_first_unit=" << p.noc_first_unit_cycles << " tiles=" << p.tiles.size() << "\n";
   for (size_t t = 0; t < p.tiles.size(); ++t) {
     const TileMemory& tm = p.tiles[t];
     out << "tile " << t << " start=" << tm.start_cycle << " load=" << tm.load_bytes

@@ -1,9 +1,10 @@
 // Analytical model of one layer on the core with its memory system: the DRAM traffic of every
-// tile (packed weights, scales and zero points, activations, FP32 outputs), whether each tile fits
-// half of each double-buffered buffer, the cycles with DRAM transfers overlapped with compute, the
-// count of every event, and the energy breakdown from the config's energy table. The SystemC
-// co-simulation counts the same events and is checked against this prediction.
-// docs/memory-model.md derives every formula.
+// tile (packed weights, scales and zero points, activations, FP32 outputs), whether the layer's
+// regions fit half of each double-buffered buffer, the NoC packets of every reduction unit, the
+// cycles with DRAM transfers overlapped with compute, the count of every event, and the energy
+// breakdown from the config's energy table. The SystemC co-simulation counts the same events
+// under the same rules and is checked against this prediction. docs/memory-model.md derives
+// every formula.
 #pragma once
 
 #include <array>
@@ -14,23 +15,9 @@
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
 #include "model/hardware_config.h"
+#include "model/memory_layout.h"
 
 namespace mixpe {
-
-// The parts of a layer's memory image (docs/numerics.md, section 8), as the DRAM holds them.
-enum class DataPart {
-  kWeightCodes,            // -> weights buffer
-  kWeightScales,           // -> scales buffer
-  kZeroPoints,             // -> scales buffer (asymmetric weights)
-  kWeightTensorScale,      // -> scales buffer (NVFP4 weights: FP32)
-  kActivationCodes,        // -> activations buffer
-  kActivationScales,       // -> scales buffer (per-token FP16, MX E8M0, NVFP4 E4M3)
-  kActivationTensorScale,  // -> scales buffer (NVFP4 activations: FP32)
-  kOutputs,                // <- outputs buffer (FP32)
-};
-inline constexpr int kDataParts = 8;
-const char* DataPartName(DataPart part);
-BufferKind BufferOf(DataPart part);
 
 // One contiguous DRAM transfer. Every segment starts on a burst boundary and moves whole bursts.
 struct DramRequest {
@@ -67,15 +54,19 @@ class DramTimer {
   int64_t row_activations_ = 0;
 };
 
-// One packet on the NoC: an operand stream of one array row or column for one tile, or a
-// column's outputs (docs/memory-model.md, "NoC").
+// One packet on the NoC (docs/memory-model.md, "NoC"). Operands travel per reduction unit: for
+// every unit of a tile, one packet per used array row with the row's slice of the unit's
+// activation codes and scales, multicast to the row's PEs, then one per used column with the
+// column's slice of the unit's weight codes, scales and zero points, multicast to the column's
+// PEs. After the tile, one packet per used column carries its outputs back to the buffers.
 struct NocPacket {
-  DataPart part = DataPart::kActivationCodes;  // kActivationCodes, kActivationScales: row `index`;
-                                               // kWeightCodes, kWeightScales (with the zero
-                                               // points): column `index`; kOutputs: column
+  DataPart part = DataPart::kActivationCodes;  // kActivationCodes: row `index` (codes and
+                                               // scales); kWeightCodes: column `index` (codes,
+                                               // scales, zero points); kOutputs: column `index`
   int index = 0;                               // array row or column (0-based within the tile)
+  int64_t unit = 0;                            // the reduction unit within the tile; -1 for outputs
   int64_t bytes = 0;                           // payload
-  int64_t flits = 0;                           // ceil(bytes / link_bytes)
+  int64_t flits = 0;                           // max(1, ceil(bytes / link_bytes))
   int64_t links = 0;    // links its route (a multicast tree under XY routing) crosses; 1 on a bus
   bool inbound = true;  // buffers -> array; false for outputs
 };
@@ -87,7 +78,9 @@ struct MemoryEvents {
   int64_t dram_read_payload_bytes = 0;
   int64_t dram_write_payload_bytes = 0;
   int64_t dram_row_activations = 0;  // rows opened (no energy of their own)
-  // Whole words of each buffer (indexed by BufferKind); each stream starts on a word boundary.
+  // Accesses x word_bits of each buffer (indexed by BufferKind): a load writes its segment's
+  // words, each row's or column's stream reads the distinct words its unit slices touch, each
+  // FP32 output is one word write, a store reads its tile's words, a tensor scale is read once.
   std::array<int64_t, kBufferKinds> sram_read_bits{};
   std::array<int64_t, kBufferKinds> sram_write_bits{};
   int64_t noc_flits = 0;         // flits injected or ejected (a multicast once)
@@ -119,17 +112,19 @@ struct TileMemory {
   int64_t dram_cycles = 0;        // X_t: the DRAM batch of its step
   int64_t step_cycles = 0;        // max(c, N_t, X_t)
   int64_t output_done_cycle = 0;  // its last FP32 output reaches the output buffer
-  std::array<int64_t, kBufferKinds> working_set_bytes{};  // what each buffer holds for it
+  std::array<int64_t, kBufferKinds> working_set_bytes{};  // payload each buffer holds for it
 };
 
 struct LayerMemoryPrediction {
   std::string layer;
-  int64_t compute_cycles = 0;    // MixpeArray::CoreCycles: the core with an ideal memory
-  int64_t cycles = 0;            // with DRAM, buffers and NoC
-  int64_t prologue_cycles = 0;   // loading tile 0
-  int64_t epilogue_cycles = 0;   // storing the last tile
-  int64_t noc_fill_cycles = 0;   // F: hop latency to the farthest PE block
-  int64_t noc_drain_cycles = 0;  // G: hop latency from the farthest dequantization unit
+  int64_t compute_cycles = 0;         // MixpeArray::CoreCycles: the core with an ideal memory
+  int64_t cycles = 0;                 // with DRAM, buffers and NoC
+  int64_t prologue_cycles = 0;        // loading tile 0
+  int64_t noc_first_unit_cycles = 0;  // W_0: flits of tile 0's unit-0 packets, all delivered
+                                      // before its first unit starts
+  int64_t epilogue_cycles = 0;        // storing the last tile
+  int64_t noc_fill_cycles = 0;        // F: hop latency to the farthest PE block
+  int64_t noc_drain_cycles = 0;       // G: hop latency from the farthest dequantization unit
   std::vector<TileMemory> tiles;
   // DRAM requests in issue order, one batch per phase: batch 0 loads tile 0; batch t+1 runs in
   // tile t's step (loads of tile t+1, then the store of tile t-1); the last stores the last tile.
@@ -138,11 +133,13 @@ struct LayerMemoryPrediction {
   EnergyBreakdown energy;
 };
 
-// Throws InputError (naming the buffer, the layer and the sizes) if a tile's working set exceeds
-// half of a buffer, and if `weight_group_bits` does not match the layer. `weight_group_bits`
-// optionally gives the width of every weight group (N x K/G, output channel major, as
-// bit_packing's block_bits) for mixed-precision formats; without it every group takes the
-// format's widest width (an upper bound for intmix formats, exact for the others).
+// Throws InputError (naming the layer, the buffer's YAML key, the parts it holds and the sizes)
+// if the regions a buffer half holds (MemoryLayout::buffer_bytes: one per part, as large as the
+// part's largest segment, in whole words) exceed half of the buffer, and if `weight_group_bits`
+// does not match the layer. `weight_group_bits` optionally gives the width of every weight group
+// (N x K/G, output channel major, as bit_packing's block_bits) for mixed-precision formats;
+// without it every group takes the format's widest width (an upper bound for intmix formats,
+// exact for the others).
 void CheckBuffersFit(const HardwareConfig& config, const LayerFormats& formats,
                      const CoreSchedule& schedule,
                      const std::vector<uint8_t>& weight_group_bits = {});
@@ -153,14 +150,15 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
                                          const CoreSchedule& schedule,
                                          const std::vector<uint8_t>& weight_group_bits = {});
 
-// The NoC packets of tile `tile` of the schedule, inbound first (rows, then columns), then the
-// outputs.
+// The NoC packets of tile `tile` of the schedule: unit by unit, the rows' packets then the
+// columns'; then the outputs of every used column.
 std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerFormats& formats,
                                       const CoreSchedule& schedule, int64_t tile,
                                       const std::vector<uint8_t>& weight_group_bits = {});
 
 // A readable listing: a header line, one line per tile, the events and the energy, e.g.
-//   memory fc cycles=1234 compute=1000 prologue=120 epilogue=101 noc_fill=1 noc_drain=1 tiles=2
+//   memory fc cycles=1234 compute=1000 prologue=120 epilogue=101 noc_fill=1 noc_drain=1
+//       noc_first_unit=12 tiles=2   (one line)
 //   tile 0 start=121 load=1024 store=64 compute=512 noc=40 dram=130 step=512
 std::string FormatMemoryPrediction(const LayerMemoryPrediction& prediction);
 

@@ -10,13 +10,15 @@
 
 namespace mixpe {
 
-LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed) {
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
+                        bool core_operands) {
   LayerData data;
   data.formats = ResolveLayerFormats(layer, config);
   const RealGemmOperands real = RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
   data.activations =
       QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
   data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
+  if (!core_operands) return data;
   CoreWidths widths;
   widths.activation_bits = config.activation_bits;
   widths.weight_bits = config.weight_bits;

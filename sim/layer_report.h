@@ -40,9 +40,12 @@ struct LayerData {
   LayerFormats formats;
   BlockedTensor activations;
   BlockedTensor weights;
-  CoreOperands core;
+  CoreOperands core;  // empty unless asked for
 };
-LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed);
+// `core_operands`: also split them for the core (the co-simulation decodes its own from the
+// DRAM image instead).
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
+                        bool core_operands = true);
 
 // Compares an RTL run with the golden model's outputs and cycle count.
 LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,

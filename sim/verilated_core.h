@@ -24,6 +24,12 @@
 
 namespace mixpe {
 
+// Column `column` has presented every output of tile `tile`.
+struct ColumnDone {
+  int64_t tile = 0;
+  int column = 0;
+};
+
 struct CoreRunResult {
   std::vector<uint32_t> outputs;  // M x N FP32 bit patterns, row-major
   int64_t cycles = 0;
@@ -85,6 +91,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
   // and collects the outputs that then appear. Returns false once the run has failed (result()
   // says why).
   bool Cycle(bool start_unit) {
+    columns_done_.clear();
     if (start_unit) {
       if (!CanStartUnit()) {
         result_.error = "unit " + std::to_string(starts_.size()) + " started in cycle " +
@@ -112,6 +119,8 @@ class VerilatedCore : public VerilatedClocked<VCore> {
   int64_t cycle() const { return cycle_; }  // the cycle Cycle() runs next
   int64_t units_started() const { return static_cast<int64_t>(starts_.size()); }
   const CoreRunResult& result() const { return result_; }
+  // The columns that finished a tile in the last Cycle(), in column order.
+  const std::vector<ColumnDone>& columns_done() const { return columns_done_; }
 
  private:
   void Reset() {
@@ -222,6 +231,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
       result->outputs[(tile.m0 + row) * ops.n + tile.n0 + c] = core.y_o[c];
       ++result->outputs_received;
       if (++next_row_[c] == tile.rows_used) {
+        columns_done_.push_back({static_cast<int64_t>(j), c});
         next_row_[c] = 0;
         ++j;
       }
@@ -241,6 +251,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
   int64_t cycle_ = 0;
   std::vector<size_t> next_tile_;  // per column: the tile whose outputs come next
   std::vector<int> next_row_;      // per column: the row due next
+  std::vector<ColumnDone> columns_done_;
 };
 
 }  // namespace mixpe

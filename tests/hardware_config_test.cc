@@ -138,6 +138,8 @@ TEST(HardwareConfigTest, ShippedDefaultConfigLoadsWithItsDocumentedValues) {
 
 // The memory, NoC and energy of the default config: the reference setup's numbers
 // (docs/memory-model.md, "Defaults and their sources").
+// The reference's DRAM, bank sizes and energies; the weight and activation buffers have 2x and 4x
+// the reference's banks so that LLaMA-2-7B's down_proj fits a tile (configs/default.yaml).
 TEST(HardwareConfigTest, ShippedDefaultConfigHasTheReferenceMemorySystem) {
   const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
   const DramConfig& dram = config.memory.dram;
@@ -149,12 +151,14 @@ TEST(HardwareConfigTest, ShippedDefaultConfigHasTheReferenceMemorySystem) {
   EXPECT_EQ(dram.row_buffer_bytes, 2048);
   EXPECT_EQ(dram.row_miss_cycles, 0);
   const BufferConfig& w = config.memory.Buffer(BufferKind::kWeights);
-  EXPECT_EQ(w.CapacityBytes(), 128 * 1024);
-  EXPECT_EQ(w.HalfBytes(), 64 * 1024);
-  EXPECT_EQ(w.banks, 32);
+  EXPECT_EQ(w.CapacityBytes(), 256 * 1024);
+  EXPECT_EQ(w.HalfBytes(), 128 * 1024);
+  EXPECT_EQ(w.CapacityBytes() / w.banks, 4096);  // the reference's 4 KiB banks
+  EXPECT_EQ(w.banks, 64);
   EXPECT_EQ(w.word_bits, 512);
   EXPECT_EQ(w.ports, 1);
-  EXPECT_EQ(config.memory.Buffer(BufferKind::kActivations).capacity_kib, 256);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kActivations).capacity_kib, 1024);
+  EXPECT_EQ(config.memory.Buffer(BufferKind::kActivations).banks, 128);  // 8 KiB banks
   EXPECT_EQ(config.memory.Buffer(BufferKind::kOutputs).banks, 1024);
   EXPECT_EQ(config.memory.Buffer(BufferKind::kOutputs).word_bits, 32);
   EXPECT_EQ(config.memory.Buffer(BufferKind::kScales).capacity_kib, 32);

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/cosim/array_edge_nodes.h"
+
 namespace mixpe {
 namespace {
 

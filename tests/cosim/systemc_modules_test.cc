@@ -14,6 +14,7 @@
 #include "sim/cosim/dram_model.h"
 #include "sim/cosim/noc.h"
 #include "sim/cosim/sram_buffer.h"
+#include "tests/cosim/array_edge_nodes.h"
 
 namespace mixpe {
 namespace {

@@ -1,0 +1,288 @@
+// Where a layer's data sits in DRAM and in the buffers; see memory_layout.h.
+#include "model/memory_layout.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/input_error.h"
+
+namespace mixpe {
+namespace {
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t RoundUp(int64_t a, int64_t b) { return CeilDiv(a, b) * b; }
+
+void CheckGroupBits(const WeightFormat& w, const CoreSchedule& s, int64_t groups,
+                    const std::vector<uint8_t>& group_bits) {
+  if (group_bits.empty()) return;
+  const int widest = w.element.bits;
+  if (static_cast<int64_t>(group_bits.size()) != s.n * groups) {
+    throw InputError("layer " + s.layer + ": " + std::to_string(group_bits.size()) +
+                     " weight group widths given, but N x K/G = " + std::to_string(s.n) + " x " +
+                     std::to_string(groups) + " = " + std::to_string(s.n * groups) + " groups of " +
+                     w.Name());
+  }
+  for (uint8_t b : group_bits) {
+    if (b < 1 || b > widest) {
+      throw InputError("layer " + s.layer + ": a weight group width of " + std::to_string(b) +
+                       " bits, outside [1, " + std::to_string(widest) + "] of " + w.Name());
+    }
+  }
+}
+
+LayerSizes SizesOf(const MemoryLayout& l) {
+  LayerSizes z;
+  const int64_t groups = l.groups_per_row();
+  z.weight_column.resize(static_cast<size_t>(l.n));
+  z.zero_point_column.resize(static_cast<size_t>(l.n));
+  for (int64_t n = 0; n < l.n; ++n) {
+    int64_t code_bits = 0;
+    int64_t zero_bits = 0;
+    for (int64_t g = 0; g < groups; ++g) {
+      code_bits += int64_t{l.group} * l.GroupBits(n, g);
+      zero_bits += l.GroupBits(n, g);
+    }
+    z.weight_column[n] = CeilDiv(code_bits, 8);
+    z.zero_point_column[n] = CeilDiv(zero_bits, 8);
+  }
+  z.weight_scale_column = groups * l.weight_scale_bytes;
+  z.activation_row = CeilDiv(l.k * l.activation_bits, 8);
+  z.activation_scale_row =
+      l.token_scales
+          ? 2
+          : (l.activation_scale_bytes == 0 ? 0
+                                           : l.k / l.activation_block * l.activation_scale_bytes);
+  return z;
+}
+
+}  // namespace
+
+const char* DataPartName(DataPart part) {
+  switch (part) {
+    case DataPart::kWeightCodes:
+      return "weight_codes";
+    case DataPart::kWeightScales:
+      return "weight_scales";
+    case DataPart::kZeroPoints:
+      return "zero_points";
+    case DataPart::kWeightTensorScale:
+      return "weight_tensor_scale";
+    case DataPart::kActivationCodes:
+      return "activation_codes";
+    case DataPart::kActivationScales:
+      return "activation_scales";
+    case DataPart::kActivationTensorScale:
+      return "activation_tensor_scale";
+    case DataPart::kOutputs:
+      return "outputs";
+  }
+  return "?";
+}
+
+BufferKind BufferOf(DataPart part) {
+  switch (part) {
+    case DataPart::kWeightCodes:
+      return BufferKind::kWeights;
+    case DataPart::kActivationCodes:
+    case DataPart::kActivationScales:
+      return BufferKind::kActivations;
+    case DataPart::kOutputs:
+      return BufferKind::kOutputs;
+    default:
+      return BufferKind::kScales;
+  }
+}
+
+int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t t) {
+  const ArrayTile& tile = s.tiles[t];
+  switch (part) {
+    case DataPart::kWeightCodes:
+    case DataPart::kWeightScales:
+    case DataPart::kZeroPoints:
+      return tile.n0 / s.array_cols;
+    case DataPart::kActivationCodes:
+    case DataPart::kActivationScales:
+      return tile.m0 / s.array_rows;
+    case DataPart::kWeightTensorScale:
+    case DataPart::kActivationTensorScale:
+      return 0;
+    case DataPart::kOutputs:
+      return t;
+  }
+  return 0;
+}
+
+bool LoadsPart(const CoreSchedule& s, DataPart part, int64_t t) {
+  if (part == DataPart::kOutputs) return false;
+  if (t == 0) return true;
+  if (part == DataPart::kWeightTensorScale || part == DataPart::kActivationTensorScale) {
+    return false;
+  }
+  return SegmentOf(s, part, t) != SegmentOf(s, part, t - 1);
+}
+
+MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& formats,
+                          const CoreSchedule& s, const std::vector<uint8_t>& weight_group_bits) {
+  const WeightFormat& w = formats.weights;
+  const ActivationFormat& a = formats.activations;
+  MemoryLayout l;
+  l.m = s.m;
+  l.k = s.k;
+  l.n = s.n;
+  l.unit = s.unit;
+  l.group = w.GroupSizeFor(s.k);
+  l.weight_bits = w.element.bits;
+  l.activation_bits = a.element.bits;
+  l.weight_scale_bytes = ScaleBytes(w.scale_type());
+  l.token_scales = a.family == ActivationFamily::kInt8PerToken;
+  const bool block_scales =
+      a.family == ActivationFamily::kMx || a.family == ActivationFamily::kNvFp4;
+  l.activation_scale_bytes = block_scales ? ScaleBytes(a.scale_type()) : 0;
+  l.activation_block = block_scales ? a.block_size : static_cast<int>(s.k);
+  l.array_rows = s.array_rows;
+  l.array_cols = s.array_cols;
+  CheckGroupBits(w, s, s.k / l.group, weight_group_bits);
+  l.group_bits = weight_group_bits;
+  l.sizes = SizesOf(l);
+  if (!w.asymmetric)
+    std::fill(l.sizes.zero_point_column.begin(), l.sizes.zero_point_column.end(), 0);
+  l.sizes.weight_tensor_scale = w.family == WeightFamily::kNvFp4 ? 4 : 0;
+  l.sizes.activation_tensor_scale = a.family == ActivationFamily::kNvFp4 ? 4 : 0;
+  const LayerSizes& z = l.sizes;
+
+  auto& bytes = l.segment_bytes;
+  const int64_t n_tiles = CeilDiv(s.n, s.array_cols);
+  const int64_t m_tiles = CeilDiv(s.m, s.array_rows);
+  for (int64_t j = 0; j < n_tiles; ++j) {
+    int64_t codes = 0;
+    int64_t zeros = 0;
+    for (int64_t n = j * s.array_cols; n < std::min(s.n, (j + 1) * s.array_cols); ++n) {
+      codes += z.weight_column[n];
+      zeros += z.zero_point_column[n];
+    }
+    const int64_t cols = std::min<int64_t>(s.array_cols, s.n - j * s.array_cols);
+    bytes[PartIndex(DataPart::kWeightCodes)].push_back(codes);
+    bytes[PartIndex(DataPart::kWeightScales)].push_back(cols * z.weight_scale_column);
+    bytes[PartIndex(DataPart::kZeroPoints)].push_back(zeros);
+  }
+  bytes[PartIndex(DataPart::kWeightTensorScale)].push_back(z.weight_tensor_scale);
+  for (int64_t i = 0; i < m_tiles; ++i) {
+    const int64_t rows = std::min<int64_t>(s.array_rows, s.m - i * s.array_rows);
+    bytes[PartIndex(DataPart::kActivationCodes)].push_back(rows * z.activation_row);
+    bytes[PartIndex(DataPart::kActivationScales)].push_back(rows * z.activation_scale_row);
+  }
+  bytes[PartIndex(DataPart::kActivationTensorScale)].push_back(z.activation_tensor_scale);
+  for (const ArrayTile& tile : s.tiles) {
+    bytes[PartIndex(DataPart::kOutputs)].push_back(int64_t{tile.rows_used} * tile.cols_used * 4);
+  }
+
+  // DRAM: regions in DataPart order, each from a row boundary; segments on burst boundaries.
+  const DramConfig& dram = config.memory.dram;
+  int64_t cursor = 0;
+  for (DataPart part : kAllDataParts) {
+    cursor = RoundUp(cursor, dram.row_buffer_bytes);
+    for (int64_t b : bytes[PartIndex(part)]) {
+      l.segment_address[PartIndex(part)].push_back(cursor);
+      cursor += RoundUp(b, dram.burst_bytes);
+    }
+  }
+  l.image_bytes = RoundUp(cursor, dram.burst_bytes);
+
+  // On chip: per buffer, regions in DataPart order, each word-aligned, as large as the largest
+  // segment of its part.
+  for (DataPart part : kAllDataParts) {
+    const int kind = static_cast<int>(BufferOf(part));
+    const int64_t word_bytes = config.memory.buffers[kind].word_bits / 8;
+    const std::vector<int64_t>& b = bytes[PartIndex(part)];
+    const int64_t largest = b.empty() ? 0 : *std::max_element(b.begin(), b.end());
+    l.buffer_offset[PartIndex(part)] = l.buffer_bytes[kind];
+    l.buffer_bytes[kind] += RoundUp(largest, word_bytes);
+  }
+  return l;
+}
+
+std::array<int64_t, kBufferKinds> WorkingSet(const MemoryLayout& l, const CoreSchedule& s,
+                                             int64_t t) {
+  std::array<int64_t, kBufferKinds> ws{};
+  for (DataPart part : kAllDataParts) {
+    ws[static_cast<int>(BufferOf(part))] += l.segment_bytes[PartIndex(part)][SegmentOf(s, part, t)];
+  }
+  return ws;
+}
+
+int64_t StreamStart(const MemoryLayout& l, const CoreSchedule& s, DataPart part, int64_t t,
+                    int index) {
+  const ArrayTile& tile = s.tiles[t];
+  const LayerSizes& z = l.sizes;
+  switch (part) {
+    case DataPart::kWeightCodes: {
+      int64_t start = 0;
+      for (int64_t n = tile.n0; n < tile.n0 + index; ++n) start += z.weight_column[n];
+      return start;
+    }
+    case DataPart::kZeroPoints: {
+      int64_t start = 0;
+      for (int64_t n = tile.n0; n < tile.n0 + index; ++n) start += z.zero_point_column[n];
+      return start;
+    }
+    case DataPart::kWeightScales:
+      return index * z.weight_scale_column;
+    case DataPart::kActivationCodes:
+      return index * z.activation_row;
+    case DataPart::kActivationScales:
+      return index * z.activation_scale_row;
+    default:
+      return 0;
+  }
+}
+
+ByteRange UnitSlice(const MemoryLayout& l, const CoreSchedule& s, DataPart part, int64_t t,
+                    int index, int64_t u) {
+  ByteRange r;
+  const int64_t k0 = u * l.unit;  // the unit's first element of K
+  const int64_t start = StreamStart(l, s, part, t, index);
+  switch (part) {
+    case DataPart::kWeightCodes:
+    case DataPart::kZeroPoints: {
+      const bool codes = part == DataPart::kWeightCodes;
+      if (!codes && l.sizes.zero_point_column[s.tiles[t].n0 + index] == 0) return r;
+      const int64_t column = s.tiles[t].n0 + index;
+      const int64_t g = k0 / l.group;
+      if (!codes && k0 % l.group != 0) return r;
+      int64_t bit = 0;
+      for (int64_t h = 0; h < g; ++h)
+        bit += (codes ? int64_t{l.group} : 1) * l.GroupBits(column, h);
+      const int bits = l.GroupBits(column, g);
+      if (codes) bit += (k0 - g * l.group) * bits;
+      const int64_t length = codes ? int64_t{l.unit} * bits : bits;
+      r.begin = start + bit / 8;
+      r.end = start + CeilDiv(bit + length, 8);
+      r.bit_offset = static_cast<int>(bit % 8);
+      return r;
+    }
+    case DataPart::kWeightScales:
+      if (k0 % l.group != 0 || l.weight_scale_bytes == 0) return r;
+      r.begin = start + k0 / l.group * l.weight_scale_bytes;
+      r.end = r.begin + l.weight_scale_bytes;
+      return r;
+    case DataPart::kActivationCodes:
+      r.begin = start + k0 * l.activation_bits / 8;
+      r.end = start + CeilDiv((k0 + l.unit) * l.activation_bits, 8);
+      return r;
+    case DataPart::kActivationScales:
+      if (l.token_scales) {
+        if (u != 0) return r;
+        r.begin = start;
+        r.end = start + 2;
+        return r;
+      }
+      if (l.activation_scale_bytes == 0 || k0 % l.activation_block != 0) return r;
+      r.begin = start + k0 / l.activation_block * l.activation_scale_bytes;
+      r.end = r.begin + l.activation_scale_bytes;
+      return r;
+    default:
+      return r;
+  }
+}
+
+}  // namespace mixpe

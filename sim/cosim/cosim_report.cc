@@ -1,0 +1,152 @@
+// The co-simulation's report; see cosim_report.h.
+#include "sim/cosim/cosim_report.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "model/mpgemm.h"
+
+namespace mixpe {
+namespace {
+
+constexpr char kRowFormat[] = "%-10s %6s %6s %6s %-22s %12s %12s %8s %12s %6s %10s  %-9s\n";
+
+std::string Int(int64_t v) { return std::to_string(v); }
+
+std::string Fixed(double v, const char* format) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void PrintRow(std::ostream& out, const std::vector<std::string>& c) {
+  char line[400];
+  std::snprintf(line, sizeof line, kRowFormat, c[0].c_str(), c[1].c_str(), c[2].c_str(),
+                c[3].c_str(), c[4].c_str(), c[5].c_str(), c[6].c_str(), c[7].c_str(), c[8].c_str(),
+                c[9].c_str(), c[10].c_str(), c[11].c_str());
+  out << line;
+}
+
+double Percent(int64_t a, int64_t b) {
+  return b == 0 ? 0.0 : 100.0 * static_cast<double>(a - b) / static_cast<double>(b);
+}
+
+}  // namespace
+
+void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTensor& weights,
+                            CosimLayerReport* r) {
+  if (!r->run.error.empty()) {
+    r->detail = r->run.error;
+    return;
+  }
+  const std::vector<float> expected = MpGemm(activations, weights);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &expected[i], sizeof bits);
+    if (bits == r->run.outputs[i]) continue;
+    if (r->mismatches++ == 0) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "first mismatch at y[%lld][%lld]: dram 0x%08x, golden 0x%08x",
+                    static_cast<long long>(i / r->layer.n), static_cast<long long>(i % r->layer.n),
+                    r->run.outputs[i], bits);
+      r->detail = buf;
+    }
+  }
+}
+
+std::string ExplainDifference(const CosimLayerReport& r) {
+  const int64_t diff = r.cycle_difference();
+  if (diff == 0) return "";
+  const StallCycles& s = r.run.stalls;
+  std::string why = "cosim " + std::string(diff > 0 ? "+" : "") + Int(diff) + " cycles (" +
+                    Fixed(Percent(r.run.cycles, r.prediction.cycles), "%+.3f%%") +
+                    ") against the model; core waited for: loads " + Int(s.loads) +
+                    ", buffer reads " + Int(s.sram) + ", NoC " + Int(s.noc) +
+                    " cycles; NoC contention " + Int(r.run.noc_contention) +
+                    " flit-cycles, DRAM queue full " + Int(s.dram_queue_full) +
+                    ", SRAM bank conflicts " + Int(r.run.sram_conflicts);
+  if (diff < 0) {
+    why +=
+        "; earlier than the model: the DMA loads the next tile as soon as its buffer halves "
+        "are free, before the model's step boundary";
+  }
+  return why;
+}
+
+void PrintCosimHeader(std::ostream& out) {
+  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "cycles", "model", "diff",
+                 "core_alone", "util", "energy_uJ", "bit-exact"});
+  out.flush();
+}
+
+void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const CosimLayerReport& r) {
+  const double util = r.run.cycles > 0
+                          ? static_cast<double>(r.layer.m) * r.layer.n * r.layer.k /
+                                (static_cast<double>(config.rows) * config.cols * r.run.cycles)
+                          : 0.0;
+  PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), r.formats,
+                 Int(r.run.cycles), Int(r.prediction.cycles),
+                 Fixed(Percent(r.run.cycles, r.prediction.cycles), "%+.2f%%"), Int(r.core_cycles),
+                 Fixed(100.0 * util, "%.1f%%"), Fixed(r.run.energy.TotalPj() * 1e-6, "%.2f"),
+                 r.outputs_match() ? "PASS" : "FAIL"});
+  if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
+  if (!r.cycles_agree()) {
+    out << "    outside the tolerance of "
+        << Fixed(CosimCycleTolerance(r.prediction.cycles), "%.0f")
+        << " cycles: " << ExplainDifference(r) << "\n";
+  }
+  out.flush();
+}
+
+void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
+                     const std::vector<CosimLayerReport>& reports) {
+  int64_t cycles = 0, model = 0, core = 0;
+  double macs = 0, wall = 0;
+  EnergyBreakdown e, pe;
+  StallCycles stalls;
+  bool pass = true;
+  for (const CosimLayerReport& r : reports) {
+    cycles += r.run.cycles;
+    model += r.prediction.cycles;
+    core += r.core_cycles;
+    macs += static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
+    wall += r.wall_seconds;
+    pass &= r.pass();
+    e.core_pj += r.run.energy.core_pj;
+    e.buffers_pj += r.run.energy.buffers_pj;
+    e.noc_pj += r.run.energy.noc_pj;
+    e.dram_pj += r.run.energy.dram_pj;
+    e.static_pj += r.run.energy.static_pj;
+    pe.core_pj += r.prediction.energy.core_pj;
+    pe.buffers_pj += r.prediction.energy.buffers_pj;
+    pe.noc_pj += r.prediction.energy.noc_pj;
+    pe.dram_pj += r.prediction.energy.dram_pj;
+    pe.static_pj += r.prediction.energy.static_pj;
+    stalls.loads += r.run.stalls.loads;
+    stalls.sram += r.run.stalls.sram;
+    stalls.noc += r.run.stalls.noc;
+  }
+  const double util =
+      cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
+  PrintRow(out, {"total", "", "", "", "", Int(cycles), Int(model),
+                 Fixed(Percent(cycles, model), "%+.2f%%"), Int(core), Fixed(100.0 * util, "%.1f%%"),
+                 Fixed(e.TotalPj() * 1e-6, "%.2f"), pass ? "PASS" : "FAIL"});
+  out << "\nenergy (uJ)     core    buffers        noc       dram     static      total\n";
+  auto line = [&out](const char* name, const EnergyBreakdown& b) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%-8s %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n", name,
+                  b.core_pj * 1e-6, b.buffers_pj * 1e-6, b.noc_pj * 1e-6, b.dram_pj * 1e-6,
+                  b.static_pj * 1e-6, b.TotalPj() * 1e-6);
+    out << buf;
+  };
+  line("cosim", e);
+  line("model", pe);
+  out << "core stalls: loads " << stalls.loads << ", buffer reads " << stalls.sram << ", NoC "
+      << stalls.noc << " cycles\n";
+  out << "time at " << config.frequency_mhz
+      << " MHz: " << Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f") << " us\n";
+  out << "co-simulated " << cycles << " cycles in " << Fixed(wall, "%.1f") << " s ("
+      << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f") << " cycles/s)\n";
+}
+
+}  // namespace mixpe

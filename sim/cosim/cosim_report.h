@@ -1,0 +1,51 @@
+// The report of a co-simulated layer trace: per layer the cycles of the co-simulation beside the
+// analytical model's (model/memory_model.h) and the core alone, the energy breakdown, the stalls
+// and their causes, and whether the DRAM's output image equals the golden GEMM bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/layer_trace.h"
+#include "model/hardware_config.h"
+#include "model/memory_model.h"
+#include "model/quantize.h"
+#include "sim/cosim/cosim_types.h"
+
+namespace mixpe {
+
+struct CosimLayerReport {
+  GemmLayer layer;
+  std::string formats;  // "weights x activations"
+  CosimLayerResult run;
+  LayerMemoryPrediction prediction;
+  int64_t core_cycles = 0;  // the core alone, with an ideal memory (MixpeArray::CoreCycles)
+  int64_t mismatches = 0;   // outputs whose bits differ from the golden model's
+  std::string detail;       // the first mismatch, or why the run stopped
+  double wall_seconds = 0;
+
+  bool outputs_match() const { return run.error.empty() && detail.empty() && mismatches == 0; }
+  int64_t cycle_difference() const { return run.cycles - prediction.cycles; }
+  bool cycles_agree() const {
+    return static_cast<double>(cycle_difference() < 0 ? -cycle_difference() : cycle_difference()) <=
+           CosimCycleTolerance(prediction.cycles);
+  }
+  bool pass() const { return outputs_match() && cycles_agree(); }
+};
+
+// Fills the comparisons of `report` (run, prediction and layer set): outputs against MpGemm.
+void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTensor& weights,
+                            CosimLayerReport* report);
+
+// Why the co-simulation's cycles differ from the model's, from its stall counters: empty when
+// they are equal.
+std::string ExplainDifference(const CosimLayerReport& report);
+
+void PrintCosimHeader(std::ostream& out);
+void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const CosimLayerReport& r);
+void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
+                     const std::vector<CosimLayerReport>& reports);
+
+}  // namespace mixpe

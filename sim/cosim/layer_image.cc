@@ -1,0 +1,107 @@
+// Packing a layer's DRAM image; see layer_image.h.
+#include "sim/cosim/layer_image.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "model/bit_packing.h"
+
+namespace mixpe {
+namespace {
+
+// Rows [first, last) of a tensor, with their blocks' widths, scales and zero points.
+BlockedTensor SliceRows(const BlockedTensor& t, int64_t first, int64_t last) {
+  BlockedTensor s;
+  s.rows = last - first;
+  s.k = t.k;
+  s.block = t.block;
+  s.unit_exponent = t.unit_exponent;
+  s.scale_type = t.scale_type;
+  s.tensor_scale_code = t.tensor_scale_code;
+  s.codes.assign(t.codes.begin() + first * t.k, t.codes.begin() + last * t.k);
+  const int64_t blocks = t.blocks_per_row();
+  auto slice = [&](const auto& v, auto* out) {
+    if (!v.empty()) out->assign(v.begin() + first * blocks, v.begin() + last * blocks);
+  };
+  slice(t.block_bits, &s.block_bits);
+  slice(t.scale_codes, &s.scale_codes);
+  slice(t.zero_points, &s.zero_points);
+  if (!t.row_scale_codes.empty()) {
+    s.row_scale_codes.assign(t.row_scale_codes.begin() + first, t.row_scale_codes.begin() + last);
+  }
+  return s;
+}
+
+void Put(std::vector<uint8_t>* image, const MemoryLayout& layout, DataPart part, int64_t segment,
+         const std::vector<uint8_t>& bytes) {
+  assert(static_cast<int64_t>(bytes.size()) == layout.segment_bytes[PartIndex(part)][segment] &&
+         "a packed segment differs from the layout's size");
+  std::copy(bytes.begin(), bytes.end(),
+            image->begin() + layout.segment_address[PartIndex(part)][segment]);
+}
+
+void AppendTo(std::vector<uint8_t>* out, const std::vector<uint8_t>& bytes) {
+  out->insert(out->end(), bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+std::vector<uint8_t> BuildLayerImage(const MemoryLayout& layout, const CoreSchedule& schedule,
+                                     const LayerFormats& formats, const BlockedTensor& a,
+                                     const BlockedTensor& w) {
+  std::vector<uint8_t> image(static_cast<size_t>(layout.image_bytes), 0);
+  const int weight_bits = formats.weights.element.bits;
+  const int activation_bits = formats.activations.element.bits;
+  const int64_t cols = schedule.array_cols;
+  const int64_t rows = schedule.array_rows;
+  for (int64_t j = 0; j * cols < layout.n; ++j) {
+    const int64_t last = std::min(layout.n, (j + 1) * cols);
+    const PackedTensor packed = PackTensor(SliceRows(w, j * cols, last), weight_bits);
+    Put(&image, layout, DataPart::kWeightCodes, j, packed.codes);
+    Put(&image, layout, DataPart::kWeightScales, j, packed.scales);
+    // Zero points: each output channel's byte-aligned, unlike the flat image's one stream.
+    std::vector<uint8_t> zero_points;
+    if (!w.zero_points.empty()) {
+      for (int64_t n = j * cols; n < last; ++n) {
+        AppendTo(&zero_points, PackTensor(SliceRows(w, n, n + 1), weight_bits).zero_points);
+      }
+    }
+    Put(&image, layout, DataPart::kZeroPoints, j, zero_points);
+  }
+  for (int64_t i = 0; i * rows < layout.m; ++i) {
+    const int64_t last = std::min(layout.m, (i + 1) * rows);
+    const PackedTensor packed = PackTensor(SliceRows(a, i * rows, last), activation_bits);
+    Put(&image, layout, DataPart::kActivationCodes, i, packed.codes);
+    Put(&image, layout, DataPart::kActivationScales, i,
+        layout.token_scales ? packed.row_scales : packed.scales);
+  }
+  const PackedTensor weight_tensor = PackTensor(SliceRows(w, 0, 0), weight_bits);
+  const PackedTensor activation_tensor = PackTensor(SliceRows(a, 0, 0), activation_bits);
+  if (layout.sizes.weight_tensor_scale > 0) {
+    Put(&image, layout, DataPart::kWeightTensorScale, 0, weight_tensor.tensor_scale);
+  }
+  if (layout.sizes.activation_tensor_scale > 0) {
+    Put(&image, layout, DataPart::kActivationTensorScale, 0, activation_tensor.tensor_scale);
+  }
+  return image;
+}
+
+std::vector<uint32_t> ReadLayerOutputs(const MemoryLayout& layout, const CoreSchedule& schedule,
+                                       const std::vector<uint8_t>& image) {
+  std::vector<uint32_t> y(static_cast<size_t>(layout.m * layout.n), 0);
+  for (size_t t = 0; t < schedule.tiles.size(); ++t) {
+    const ArrayTile& tile = schedule.tiles[t];
+    const int64_t base = layout.segment_address[PartIndex(DataPart::kOutputs)][t];
+    for (int r = 0; r < tile.rows_used; ++r) {
+      for (int c = 0; c < tile.cols_used; ++c) {
+        uint32_t bits;
+        std::memcpy(&bits, &image[base + (int64_t{r} * tile.cols_used + c) * 4], 4);
+        y[(tile.m0 + r) * layout.n + tile.n0 + c] = bits;  // little-endian host
+      }
+    }
+  }
+  return y;
+}
+
+}  // namespace mixpe
