@@ -167,20 +167,23 @@ void CheckBufferWidth(const YamlMap& buffers, const HardwareConfig& config, Buff
 int64_t CoreBufferBitsPerCycle(const HardwareConfig& config, BufferKind kind) {
   const int64_t rows = config.rows;
   const int64_t cols = config.cols;
+  // A unit's side values are read once per unit; units start at least max(2R-1, (R+C)/2) cycles
+  // apart (docs/cycle-model.md), whatever their length.
+  const int64_t min_interval = std::max({int64_t{1}, 2 * rows - 1, (rows + cols) / 2});
+  auto per_cycle = [min_interval](int64_t per_unit) {
+    return (per_unit + min_interval - 1) / min_interval;
+  };
   switch (kind) {
     case BufferKind::kWeights:
       return cols * config.weight_bits;
     case BufferKind::kActivations:
-      return rows * config.activation_bits;
+      // The codes, and each row's scale (at most 32 bits) with its unit.
+      return rows * config.activation_bits + per_cycle(rows * 32);
     case BufferKind::kOutputs:
       return cols * 32;
-    case BufferKind::kScales: {
-      // A unit's side values, read once per unit; units start at least max(2R-1, (R+C)/2)
-      // cycles apart (docs/cycle-model.md), whatever their length.
-      const int64_t per_unit = cols * (16 + config.weight_bits) + rows * 32;
-      const int64_t min_interval = std::max({int64_t{1}, 2 * rows - 1, (rows + cols) / 2});
-      return (per_unit + min_interval - 1) / min_interval;
-    }
+    case BufferKind::kScales:
+      // A scale and a zero point per column with its unit.
+      return per_cycle(cols * (16 + config.weight_bits));
   }
   return 0;
 }

@@ -124,11 +124,11 @@ inline constexpr int kMaxDequantTermBits = 62;
 bool HasFp4Weights(const HardwareConfig& config);
 
 // What the core reads from (outputs: writes to) a buffer in one cycle at most, in bits, for the
-// buffer check of LoadHardwareConfig: weights cols * weight_bits, activations rows *
-// activation_bits, outputs cols * 32 (one FP32 output per column), scales a unit's side values
-// (cols * (16 + weight_bits): weight scale and zero point per column; rows * 32: activation and
-// row scale per row) over the shortest unit interval max(2 * rows - 1, (rows + cols) / 2),
-// rounded up. The DRAM side moves bandwidth_bytes_per_cycle * 8 bits a cycle into (outputs: out
+// buffer check of LoadHardwareConfig: weights cols * weight_bits; activations rows *
+// activation_bits plus each row's scale with its unit (rows * 32); outputs cols * 32 (one FP32
+// output per column); scales a unit's weight scale and zero point per column (cols * (16 +
+// weight_bits)). Per-unit values are spread over the shortest unit interval max(2 * rows - 1,
+// (rows + cols) / 2), rounded up. The DRAM side moves bandwidth_bytes_per_cycle * 8 bits a cycle into (outputs: out
 // of) the other half; each half must serve both rates: HalfBitsPerCycle() >= max of the two.
 int64_t CoreBufferBitsPerCycle(const HardwareConfig& config, BufferKind kind);
 

@@ -741,15 +741,16 @@ TEST(HardwareConfigTest, CoreBufferWidthsFollowTheArray) {
   config.weight_bits = 4;
   config.activation_bits = 8;
   EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kWeights), 3 * 4);
-  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kActivations), 7 * 8);
+  // The codes, and each row's 32-bit scale per unit over the shortest unit interval
+  // max(2 * 7 - 1, (7 + 3) / 2) = 13 cycles: 56 + ceil(224 / 13) = 56 + 18.
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kActivations), 7 * 8 + 18);
   EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kOutputs), 3 * 32);
-  // A unit's side values, 3 * (16 + 4) + 7 * 32 = 284 bits, over the shortest unit interval
-  // max(2 * 7 - 1, (7 + 3) / 2) = 13 cycles: ceil(284 / 13) = 22.
-  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 22);
-  // A flat 1 x 256 array: 256 * 20 + 32 = 5152 bits every floor(257 / 2) = 128 cycles at least.
+  // A scale and a zero point per column, 3 * (16 + 4) = 60 bits, over 13 cycles: ceil(60 / 13).
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 5);
+  // A flat 1 x 256 array: 256 * 20 = 5120 bits every floor(257 / 2) = 128 cycles at least.
   config.rows = 1;
   config.cols = 256;
-  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 41);
+  EXPECT_EQ(CoreBufferBitsPerCycle(config, BufferKind::kScales), 40);
 }
 
 // The energy table's path is resolved against the directory of the config that names it.

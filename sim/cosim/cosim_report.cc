@@ -9,7 +9,7 @@
 namespace mixpe {
 namespace {
 
-constexpr char kRowFormat[] = "%-10s %6s %6s %6s %-22s %12s %12s %8s %12s %6s %10s  %-9s\n";
+constexpr char kRowFormat[] = "%-10s %6s %6s %6s %-22s %12s %12s %8s %12s %6s %10s  %s\n";
 
 std::string Int(int64_t v) { return std::to_string(v); }
 
