@@ -15,6 +15,7 @@
 
 #include "Vmixpe_core_main.h"
 #include "compiler/layer_trace.h"
+#include "compiler/mapper.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -80,15 +81,15 @@ bool Selected(const GemmLayer& layer, const std::vector<std::string>& only_layer
 
 // The whole memory system and the core, layer by layer.
 int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
-               const std::vector<std::string>& only_layers, const std::string& waves_path) {
+               const std::vector<std::string>& only_layers, const std::string& waves_path,
+               MapObjective objective) {
   // The DRAM holds the largest selected layer's image.
   int64_t dram_bytes = 0;
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
-    const CoreSchedule schedule =
-        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
-    dram_bytes = std::max(dram_bytes, LayerImageBytes(config, formats, schedule));
+    const MappedLayer mapped = MapLayer(config, layer, formats, objective);
+    dram_bytes = std::max(dram_bytes, LayerImageBytes(config, formats, mapped.schedule));
   }
   Accelerator<Vmixpe_core_main> top("top", config, dram_bytes);
   if (!waves_path.empty()) top.core().OpenWaves(waves_path);
@@ -98,12 +99,13 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     const GemmLayer& layer = trace.layers[i];
     if (!Selected(layer, only_layers)) continue;
     const LayerData data = MakeLayerData(config, layer, trace.seed + i, /*core_operands=*/false);
-    const CoreSchedule schedule =
-        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, data.formats.unit);
+    MappedLayer mapped = MapLayer(config, layer, data.formats, objective, data.weights.block_bits);
+    const CoreSchedule& schedule = mapped.schedule;
     CosimLayerReport r;
     r.layer = layer;
     r.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();
-    r.prediction = PredictLayerMemory(config, data.formats, schedule, data.weights.block_bits);
+    r.loop_order = LoopOrderName(schedule.loop_order);
+    r.prediction = std::move(mapped.prediction);
     r.core_cycles = r.prediction.compute_cycles;
     const auto begin = std::chrono::steady_clock::now();
     r.run = top.RunLayer(data.formats, schedule, data.activations, data.weights);
@@ -122,8 +124,8 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
 }
 
 int Run(const std::string& config_path, const std::string& trace_path,
-        const std::vector<std::string>& only_layers, const std::string& waves_path,
-        bool core_only) {
+        const std::vector<std::string>& only_layers, const std::string& waves_path, bool core_only,
+        MapObjective objective) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
   CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
@@ -145,9 +147,11 @@ int Run(const std::string& config_path, const std::string& trace_path,
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
-    const CoreSchedule schedule =
-        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
-    if (!core_only) CheckBuffersFit(config, formats, schedule);
+    if (core_only) {
+      TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
+    } else {
+      MapLayer(config, layer, formats, objective);  // a schedule that fits the buffers
+    }
   }
 
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
@@ -155,7 +159,7 @@ int Run(const std::string& config_path, const std::string& trace_path,
             << config.frequency_mhz << " MHz) from " << config_path << "\n"
             << (core_only ? "mode: the core alone, on an ideal memory\n\n"
                           : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
-  if (!core_only) return CoSimulate(config, trace, only_layers, waves_path);
+  if (!core_only) return CoSimulate(config, trace, only_layers, waves_path, objective);
   VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
   if (!waves_path.empty()) core.OpenWaves(waves_path);
   const std::vector<LayerReport> reports = RunLayers(core, config, trace, only_layers);
@@ -228,6 +232,12 @@ int sc_main(int argc, char** argv) {
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
   bool core_only = false;
+  std::string objective = "cycles";
+  run->add_option("--objective", objective,
+                  "what the mapper minimises when it chooses a layer's schedule: cycles, energy "
+                  "or edp (energy-delay product)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cycles", "energy", "edp"}));
   run->add_flag("--core-only", core_only,
                 "run the RTL core alone on an ideal memory (no DRAM, buffers or NoC)");
   std::string waves_path;
@@ -256,7 +266,8 @@ int sc_main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
-    return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only);
+    return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only,
+                      mixpe::ParseMapObjective(objective, "--objective"));
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -10,17 +10,25 @@
 namespace mixpe {
 namespace {
 
-// The output tiles of an M x N result, M-tiles outer and N-tiles inner; start cycles left at 0.
-std::vector<ArrayTile> CutTiles(const HardwareConfig& config, int64_t m, int64_t n) {
+// The output tiles of an M x N result in `order`; start cycles left at 0.
+std::vector<ArrayTile> CutTiles(const HardwareConfig& config, int64_t m, int64_t n,
+                                LoopOrder order = LoopOrder::kMOuter) {
   std::vector<ArrayTile> tiles;
-  for (int64_t m0 = 0; m0 < m; m0 += config.rows) {
+  auto add = [&](int64_t m0, int64_t n0) {
+    ArrayTile tile;
+    tile.m0 = m0;
+    tile.n0 = n0;
+    tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - m0));
+    tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - n0));
+    tiles.push_back(tile);
+  };
+  if (order == LoopOrder::kMOuter) {
+    for (int64_t m0 = 0; m0 < m; m0 += config.rows) {
+      for (int64_t n0 = 0; n0 < n; n0 += config.cols) add(m0, n0);
+    }
+  } else {
     for (int64_t n0 = 0; n0 < n; n0 += config.cols) {
-      ArrayTile tile;
-      tile.m0 = m0;
-      tile.n0 = n0;
-      tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - m0));
-      tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - n0));
-      tiles.push_back(tile);
+      for (int64_t m0 = 0; m0 < m; m0 += config.rows) add(m0, n0);
     }
   }
   return tiles;
@@ -53,8 +61,18 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
   return s;
 }
 
+const char* LoopOrderName(LoopOrder order) {
+  return order == LoopOrder::kMOuter ? "m_outer" : "n_outer";
+}
+
+LoopOrder ParseLoopOrder(const std::string& name, const std::string& what) {
+  if (name == "m_outer") return LoopOrder::kMOuter;
+  if (name == "n_outer") return LoopOrder::kNOuter;
+  throw InputError(what + ": unknown loop order '" + name + "', expected m_outer or n_outer");
+}
+
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
-                          int64_t k, int64_t n, int unit) {
+                          int64_t k, int64_t n, int unit, LoopOrder loop_order) {
   if (m < 1 || k < 1 || n < 1) {
     throw InputError("layer " + layer + ": M, K and N must be at least 1");
   }
@@ -81,7 +99,8 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   s.array_rows = config.rows;
   s.array_cols = config.cols;
   s.unit_interval = MixpeArray(config).UnitInterval(unit);  // the cycle model's spacing
-  s.tiles = CutTiles(config, m, n);  // the tiles and order of TileGemm; only the timing differs
+  s.loop_order = loop_order;
+  s.tiles = CutTiles(config, m, n, loop_order);
   for (size_t t = 0; t < s.tiles.size(); ++t) {
     s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
   }

@@ -41,13 +41,24 @@ GemmSchedule TileGemm(const HardwareConfig& config, const std::string& layer, in
 // A readable listing of the schedule, one tile a line.
 std::string FormatSchedule(const GemmSchedule& schedule);
 
+// The order of a core schedule's tiles. M-outer: the tiles of one block of R output rows, left to
+// right, then the next block: a block's activations stay in their buffer while the weights
+// change every tile. N-outer: the tiles of one block of C output columns, top to bottom: the
+// weights stay while the activations change every tile. docs/memory-model.md, "Reuse".
+enum class LoopOrder { kMOuter, kNOuter };
+// "m_outer", "n_outer": the names traces and schedules use.
+const char* LoopOrderName(LoopOrder order);
+// Throws InputError naming `what` on any other name.
+LoopOrder ParseLoopOrder(const std::string& name, const std::string& what);
+
 // The same tiles on the core (rtl/mixpe_core.sv): the array reduces one reduction unit of `unit`
 // elements of K at a time and each unit's sums are dequantized once, so a tile is K/unit units
 // issued back to back. Units of all tiles form one sequence, j = t * units_per_tile + u for unit u
-// of tile t (tiles in TileGemm's order), and unit j starts (its first activation enters row 0) in
-// cycle j * unit_interval, with unit_interval = max(unit, 2*rows-1, floor((rows+cols)/2)):
-// streaming, the drain chain, and the double-buffered per-unit side data of a row, which every
-// column must read before the unit two later overwrites it (docs/cycle-model.md).
+// of tile t (tiles in the schedule's loop order), and unit j starts (its first activation enters
+// row 0) in cycle j * unit_interval, with unit_interval = max(unit, 2*rows-1,
+// floor((rows+cols)/2)): streaming, the drain chain, and the double-buffered per-unit side data of
+// a row, which every column must read before the unit two later overwrites it
+// (docs/cycle-model.md).
 struct CoreSchedule {
   std::string layer;
   int64_t m = 0;
@@ -57,7 +68,8 @@ struct CoreSchedule {
   int64_t units_per_tile = 0;  // K / U
   int array_rows = 0;
   int array_cols = 0;
-  int64_t unit_interval = 0;     // start-to-start spacing of units, uniform
+  int64_t unit_interval = 0;  // start-to-start spacing of units, uniform
+  LoopOrder loop_order = LoopOrder::kMOuter;
   std::vector<ArrayTile> tiles;  // in issue order; start_cycle is the start of the tile's unit 0
   // Unit u of tile t starts at (t * units_per_tile + u) * unit_interval.
   int64_t UnitStart(int64_t tile, int64_t u) const {
@@ -70,7 +82,8 @@ struct CoreSchedule {
 // multiple of the unit, or if the unit exceeds pe.max_k (the longest unit the accumulator holds
 // exactly). K itself may exceed pe.max_k.
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
-                          int64_t k, int64_t n, int unit);
+                          int64_t k, int64_t n, int unit,
+                          LoopOrder loop_order = LoopOrder::kMOuter);
 
 // A readable listing: a header line, then one tile a line with its global unit numbers,
 //   core fc m=6 k=256 n=5 unit=128 units_per_tile=2 array=4x4 unit_interval=128 tiles=4

@@ -67,7 +67,7 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   // hardware config bounds the reduction unit further (pe.max_k).
   constexpr int64_t kMaxDim = int64_t{1} << 20;
   for (const YamlMap& item : root.MapList("layers")) {
-    item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations"});
+    item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations", "loop_order"});
     GemmLayer layer;
     layer.source_file = path;
     layer.index = static_cast<int>(trace.layers.size());
@@ -95,6 +95,13 @@ LayerTrace LoadLayerTrace(const std::string& path) {
         item.Fail("activations", e.what());
       }
     }
+    if (item.Has("loop_order")) {
+      layer.loop_order = item.String("loop_order");
+      if (layer.loop_order != "m_outer" && layer.loop_order != "n_outer") {
+        item.Fail("loop_order",
+                  "unknown loop order '" + layer.loop_order + "', expected m_outer or n_outer");
+      }
+    }
     trace.layers.push_back(layer);
   }
   return trace;
@@ -111,33 +118,18 @@ LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& c
                              config.activation_format_names, config.activation_formats, config,
                              "activation", ParseActivationFormat, &activations_default);
   const std::string default_note = " (the default of config " + config.source_file + ")";
-  const std::string k_text = "K=" + std::to_string(layer.k);
-
-  // The weight group, along K.
-  const int64_t w_block = f.weights.group_size == 0 ? layer.k : f.weights.group_size;
-  if (layer.k % w_block != 0) {
-    FailLayer(layer, "k",
-              k_text + " is not a multiple of the group size " + std::to_string(w_block) +
-                  " of weight format " + f.weights.Name() + (weights_default ? default_note : ""));
+  const ReductionBlocks blocks = ReductionBlocksOf(f.weights, f.activations, layer.k);
+  switch (blocks.problem) {
+    case ReductionBlocks::Problem::kNone:
+      break;
+    case ReductionBlocks::Problem::kGroup:
+      FailLayer(layer, "k", blocks.message + (weights_default ? default_note : ""));
+    case ReductionBlocks::Problem::kBlock:
+      FailLayer(layer, "k", blocks.message + (activations_default ? default_note : ""));
+    case ReductionBlocks::Problem::kNotNested:
+      FailLayer(layer, "k", blocks.message);
   }
-  // The activation block: a whole row for INT8 per token, the alignment block for FP16.
-  int64_t a_block = f.activations.block_size;
-  if (f.activations.family == ActivationFamily::kInt8PerToken) a_block = layer.k;
-  if (f.activations.family == ActivationFamily::kFp16) {
-    a_block = std::gcd<int64_t>(w_block, kMaxFp16AlignBlock);
-  }
-  if (layer.k % a_block != 0) {
-    FailLayer(layer, "k",
-              k_text + " is not a multiple of the block size " + std::to_string(a_block) +
-                  " of activation format " + f.activations.Name() +
-                  (activations_default ? default_note : ""));
-  }
-  const int64_t unit = std::min(w_block, a_block);
-  if (std::max(w_block, a_block) % unit != 0) {
-    FailLayer(layer, "k",
-              "weight groups of " + std::to_string(w_block) + " and activation blocks of " +
-                  std::to_string(a_block) + " do not nest (one must divide the other)");
-  }
+  const int64_t unit = blocks.unit;
   if (unit > config.max_k) {
     FailLayer(layer, "k",
               "its reduction unit of " + std::to_string(unit) + " elements (" + f.weights.Name() +
@@ -147,6 +139,34 @@ LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& c
   }
   f.unit = static_cast<int>(unit);
   return f;
+}
+
+ReductionBlocks ReductionBlocksOf(const WeightFormat& weights, const ActivationFormat& activations,
+                                  int64_t k) {
+  ReductionBlocks r;
+  const std::string k_text = "K=" + std::to_string(k);
+  r.group = weights.group_size == 0 ? k : weights.group_size;
+  // The activation block: a whole row for INT8 per token, the alignment block for FP16.
+  r.block = activations.block_size;
+  if (activations.family == ActivationFamily::kInt8PerToken) r.block = k;
+  if (activations.family == ActivationFamily::kFp16) {
+    r.block = std::gcd<int64_t>(r.group, kMaxFp16AlignBlock);
+  }
+  r.unit = std::min(r.group, r.block);
+  if (k % r.group != 0) {
+    r.problem = ReductionBlocks::Problem::kGroup;
+    r.message = k_text + " is not a multiple of the group size " + std::to_string(r.group) +
+                " of weight format " + weights.Name();
+  } else if (k % r.block != 0) {
+    r.problem = ReductionBlocks::Problem::kBlock;
+    r.message = k_text + " is not a multiple of the block size " + std::to_string(r.block) +
+                " of activation format " + activations.Name();
+  } else if (std::max(r.group, r.block) % r.unit != 0) {
+    r.problem = ReductionBlocks::Problem::kNotNested;
+    r.message = "weight groups of " + std::to_string(r.group) + " and activation blocks of " +
+                std::to_string(r.block) + " do not nest (one must divide the other)";
+  }
+  return r;
 }
 
 }  // namespace mixpe

@@ -20,6 +20,9 @@ struct GemmLayer {
   // listed). The trace is read without a config: ResolveLayerFormats checks them against one.
   std::string weights;
   std::string activations;
+  // "m_outer" or "n_outer" (compiler/gemm_schedule.h, LoopOrder); empty: the mapper chooses
+  // (compiler/mapper.h).
+  std::string loop_order;
   // Where the layer was read from, for messages: the trace file and its index in `layers`.
   std::string source_file;
   int index = 0;
@@ -52,5 +55,20 @@ struct LayerFormats {
 // config's `formats` lists, if K is not a multiple of a format's group or block size, or if the
 // unit is longer than the config's pe.max_k.
 LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& config);
+
+// The blocks along K of a format pair at reduction length K: the weight group (all of K for
+// per-channel groups), the activation block (all of K for INT8 per token, gcd(group, 128) for
+// FP16, the MX or NVFP4 block) and the reduction unit, the smaller of the two. `problem` says what
+// is wrong (without file or key: the caller names them), or is empty when the pair runs at K.
+struct ReductionBlocks {
+  enum class Problem { kNone, kGroup, kBlock, kNotNested };
+  int64_t group = 0;
+  int64_t block = 0;
+  int64_t unit = 0;
+  Problem problem = Problem::kNone;
+  std::string message;
+};
+ReductionBlocks ReductionBlocksOf(const WeightFormat& weights, const ActivationFormat& activations,
+                                  int64_t k);
 
 }  // namespace mixpe

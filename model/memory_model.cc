@@ -314,7 +314,8 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   const MixpeArray array(config);
   LayerMemoryPrediction p;
   p.layer = s.layer;
-  p.compute_cycles = array.CoreCycles(s.m, s.k, s.n, s.unit).cycles;
+  p.compute_cycles =
+      array.CoreCycles(s.m, s.k, s.n, s.unit, s.loop_order == LoopOrder::kNOuter).cycles;
   const NocConfig& noc = config.noc;
   if (noc.topology == NocConfig::Topology::kBus) {
     p.noc_fill_cycles = noc.hop_latency_cycles;

@@ -69,7 +69,8 @@ int64_t MixpeArray::UnitInterval(int unit) const {
   return std::max({int64_t{unit}, 2 * rows - 1, (rows + cols) / 2});
 }
 
-GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int unit) const {
+GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int unit,
+                                         bool n_outer) const {
   if (unit < 1 || k % unit != 0) {
     throw InputError("a reduction of K=" + std::to_string(k) + " cannot be cut into units of " +
                      std::to_string(unit) + " elements");
@@ -91,7 +92,7 @@ GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int un
     const int64_t mt = std::min(rows, m - i * rows);
     for (int64_t j = 0; j < n_tiles; ++j) {
       const int64_t nt = std::min(cols, n - j * cols);
-      const int64_t t = i * n_tiles + j;
+      const int64_t t = n_outer ? j * m_tiles + i : i * n_tiles + j;  // its place in the order
       const int64_t last_unit_start = ((t + 1) * units_per_tile - 1) * est.tile_interval;
       est.cycles = std::max(est.cycles, CoreCyclesThroughTile(last_unit_start, unit, mt, nt));
     }

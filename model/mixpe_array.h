@@ -47,7 +47,10 @@ class MixpeArray {
   // an output is visible one cycle after the array's result for its last unit. Cycles from the
   // first input to the last FP32 output, inclusive; `tile_interval` is UnitInterval(unit). Throws
   // InputError if unit < 1 or K is not a multiple of it.
-  GemmCycleEstimate CoreCycles(int64_t m, int64_t k, int64_t n, int unit) const;
+  // `n_outer`: the tiles in N-outer order (a block of C output columns top to bottom, then the
+  // next), instead of M-outer (a block of R rows left to right).
+  GemmCycleEstimate CoreCycles(int64_t m, int64_t k, int64_t n, int unit,
+                               bool n_outer = false) const;
 
   // The cycles, from cycle 0 through the one in which its last FP32 output is visible, that a
   // core tile of `rows_used` x `cols_used` outputs takes when its last unit (of `unit` elements)

@@ -28,8 +28,8 @@ LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, ui
 
 LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,
                        const CoreRunResult& run) {
-  const GemmCycleEstimate est =
-      MixpeArray(config).CoreCycles(layer.m, layer.k, layer.n, data.formats.unit);
+  const GemmCycleEstimate est = MixpeArray(config).CoreCycles(
+      layer.m, layer.k, layer.n, data.formats.unit, layer.loop_order == "n_outer");
   LayerReport report;
   report.layer = layer;
   report.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();

@@ -238,6 +238,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadEdit{"KAsWord", "k: 128", "k: big", "layers[1].k", {"integer", "'big'"}},
         BadEdit{"NAsList", "n: 4", "n: [4]", "layers[1].n", {"integer", "list"}},
         BadEdit{"MEmpty", "m: 8", "m:", "layers[1].m", {"integer", "empty"}},
+        BadEdit{"UnknownLoopOrder",
+                "n: 4\n",
+                "n: 4\n    loop_order: k_outer\n",
+                "layers[1].loop_order",
+                {"unknown loop order 'k_outer'", "m_outer or n_outer"}},
         // In the first layer, to show flow-style layers report their index too.
         BadEdit{"FirstLayerKZero", "k: 64", "k: 0", "layers[0].k", {"[1, 1048576]"}}),
     BadEditName);

@@ -745,3 +745,38 @@ TEST(MemoryModelTest, EnergyOfCountedEvents) {
 
 }  // namespace
 }  // namespace mixpe
+
+namespace mixpe {
+namespace {
+
+// The loop order decides what stays in the buffers. 2 M-tiles x 2 N-tiles of int4_g32 x
+// int8_token at K = 64 on the 4 x 4 test core: an N-tile's weights are 4 x 64 x 4 bits = 128 bytes
+// and 4 x 2 groups x 2 bytes = 16 of scales (144); an M-tile's activations 4 x 64 = 256 bytes and
+// 4 x 2 of token scales (264).
+//   M-outer, tiles (0,0) (0,1) (1,0) (1,1): W0 A0, W1, W0 A1, W1: 4 x 144 + 2 x 264 = 1104.
+//   N-outer, tiles (0,0) (1,0) (0,1) (1,1): W0 A0, A1, W1 A0, A1: 2 x 144 + 4 x 264 = 1344.
+TEST(MemoryModelTest, LoopOrderDecidesWhichOperandIsReloaded) {
+  const HardwareConfig config = LoadConfig();
+  GemmLayer g;
+  g.name = "fc";
+  g.m = 8;
+  g.k = 64;
+  g.n = 8;
+  const LayerFormats formats = ResolveLayerFormats(g, config);
+  const CoreSchedule m_outer = TileCoreGemm(config, "fc", 8, 64, 8, formats.unit);
+  const CoreSchedule n_outer =
+      TileCoreGemm(config, "fc", 8, 64, 8, formats.unit, LoopOrder::kNOuter);
+  ASSERT_EQ(n_outer.tiles[1].m0, 4);
+  ASSERT_EQ(n_outer.tiles[1].n0, 0);
+  const LayerMemoryPrediction pm = PredictLayerMemory(config, formats, m_outer);
+  const LayerMemoryPrediction pn = PredictLayerMemory(config, formats, n_outer);
+  EXPECT_EQ(pm.events.dram_read_payload_bytes, 4 * 144 + 2 * 264);
+  EXPECT_EQ(pn.events.dram_read_payload_bytes, 2 * 144 + 4 * 264);
+  // The same outputs are stored either way.
+  EXPECT_EQ(pm.events.dram_write_payload_bytes, pn.events.dram_write_payload_bytes);
+  EXPECT_EQ(pn.compute_cycles,
+            MixpeArray(config).CoreCycles(8, 64, 8, formats.unit, /*n_outer=*/true).cycles);
+}
+
+}  // namespace
+}  // namespace mixpe

@@ -9,7 +9,9 @@
 namespace mixpe {
 namespace {
 
-constexpr char kRowFormat[] = "%-10s %6s %6s %6s %-22s %12s %12s %8s %12s %6s %10s  %s\n";
+// Column widths of the table; negative: left-aligned. The last column is not padded.
+constexpr int kWidths[] = {-10, 6, 6, 6, -22, -7, 12, 12, 8, 12, 6, 10, 8, 0};
+constexpr size_t kColumns = sizeof kWidths / sizeof kWidths[0];
 
 std::string Int(int64_t v) { return std::to_string(v); }
 
@@ -19,17 +21,17 @@ std::string Fixed(double v, const char* format) {
   return buf;
 }
 
-void PrintRow(std::ostream& out, const std::vector<std::string>& c) {
-  char line[400];
-  std::snprintf(line, sizeof line, kRowFormat, c[0].c_str(), c[1].c_str(), c[2].c_str(),
-                c[3].c_str(), c[4].c_str(), c[5].c_str(), c[6].c_str(), c[7].c_str(), c[8].c_str(),
-                c[9].c_str(), c[10].c_str(), c[11].c_str());
-  out << line;
+void PrintRow(std::ostream& out, const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < kColumns && i < cells.size(); ++i) {
+    char cell[64];
+    std::snprintf(cell, sizeof cell, "%*s", kWidths[i], cells[i].c_str());
+    line += (i == 0 ? "" : i + 1 == kColumns ? "  " : " ") + std::string(cell);
+  }
+  out << line << "\n";
 }
 
-double Percent(int64_t a, int64_t b) {
-  return b == 0 ? 0.0 : 100.0 * static_cast<double>(a - b) / static_cast<double>(b);
-}
+double Percent(double a, double b) { return b == 0 ? 0.0 : 100.0 * (a - b) / b; }
 
 }  // namespace
 
@@ -74,8 +76,8 @@ std::string ExplainDifference(const CosimLayerReport& r) {
 }
 
 void PrintCosimHeader(std::ostream& out) {
-  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "cycles", "model", "diff",
-                 "core_alone", "util", "energy_uJ", "bit-exact"});
+  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "loop", "cycles", "model", "diff",
+                 "core_alone", "util", "energy_uJ", "e_diff", "bit-exact"});
   out.flush();
 }
 
@@ -85,9 +87,10 @@ void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const Cosi
                                 (static_cast<double>(config.rows) * config.cols * r.run.cycles)
                           : 0.0;
   PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), r.formats,
-                 Int(r.run.cycles), Int(r.prediction.cycles),
+                 r.loop_order, Int(r.run.cycles), Int(r.prediction.cycles),
                  Fixed(Percent(r.run.cycles, r.prediction.cycles), "%+.2f%%"), Int(r.core_cycles),
                  Fixed(100.0 * util, "%.1f%%"), Fixed(r.run.energy.TotalPj() * 1e-6, "%.2f"),
+                 Fixed(Percent(r.run.energy.TotalPj(), r.prediction.energy.TotalPj()), "%+.3f%%"),
                  r.outputs_match() ? "PASS" : "FAIL"});
   if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
   if (!r.cycles_agree()) {
@@ -128,9 +131,10 @@ void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
   }
   const double util =
       cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
-  PrintRow(out, {"total", "", "", "", "", Int(cycles), Int(model),
+  PrintRow(out, {"total", "", "", "", "", "", Int(cycles), Int(model),
                  Fixed(Percent(cycles, model), "%+.2f%%"), Int(core), Fixed(100.0 * util, "%.1f%%"),
-                 Fixed(e.TotalPj() * 1e-6, "%.2f"), pass ? "PASS" : "FAIL"});
+                 Fixed(e.TotalPj() * 1e-6, "%.2f"),
+                 Fixed(Percent(e.TotalPj(), pe.TotalPj()), "%+.3f%%"), pass ? "PASS" : "FAIL"});
   out << "\nenergy (uJ)     core    buffers        noc       dram     static      total\n";
   auto line = [&out](const char* name, const EnergyBreakdown& b) {
     char buf[200];

@@ -55,7 +55,8 @@ struct Quantized {
 };
 
 Quantized Quantize(const HardwareConfig& config, const std::string& weights,
-                   const std::string& activations, int64_t m, int64_t k, int64_t n, uint64_t seed) {
+                   const std::string& activations, int64_t m, int64_t k, int64_t n, uint64_t seed,
+                   LoopOrder order = LoopOrder::kMOuter) {
   GemmLayer layer;
   layer.name = "fc";
   layer.m = m;
@@ -68,7 +69,7 @@ Quantized Quantize(const HardwareConfig& config, const std::string& weights,
   const RealGemmOperands real = RandomRealGemmOperands(m, k, n, seed);
   q.activations = QuantizeActivations(q.formats.activations, real.activations, m, k);
   q.weights = QuantizeWeights(q.formats.weights, real.weights, k, n);
-  q.schedule = TileCoreGemm(config, "fc", m, k, n, q.formats.unit);
+  q.schedule = TileCoreGemm(config, "fc", m, k, n, q.formats.unit, order);
   return q;
 }
 
@@ -96,11 +97,11 @@ int64_t Mismatches(const Quantized& q, const std::vector<uint32_t>& outputs, std
 
 // Runs one layer and checks outputs, events and cycles against the golden model.
 void CheckLayer(const std::string& weights, const std::string& activations, int64_t m, int64_t k,
-                int64_t n, uint64_t seed) {
+                int64_t n, uint64_t seed, LoopOrder order = LoopOrder::kMOuter) {
   SCOPED_TRACE(weights + " x " + activations + " m=" + std::to_string(m) +
                " k=" + std::to_string(k) + " n=" + std::to_string(n));
   const HardwareConfig& config = g_tops->config;
-  const Quantized q = Quantize(config, weights, activations, m, k, n, seed);
+  const Quantized q = Quantize(config, weights, activations, m, k, n, seed, order);
   const CosimLayerResult run =
       g_tops->top->RunLayer(q.formats, q.schedule, q.activations, q.weights);
   ASSERT_EQ(run.error, "");
@@ -129,6 +130,13 @@ void CheckLayer(const std::string& weights, const std::string& activations, int6
   EXPECT_EQ(a.noc_flit_hops, b.noc_flit_hops);
   EXPECT_EQ(a.pe_active_cycles, b.pe_active_cycles);
   EXPECT_EQ(a.dequant_units, b.dequant_units);
+  // With every event equal, the energies differ only by the cycles: the static term and the idle
+  // PEs of the extra (or missing) cycles.
+  const EnergyTable& e = config.energy;
+  const double per_cycle =
+      e.static_cycle_pj.value + config.rows * config.cols * e.pe_idle_cycle_pj.value;
+  EXPECT_NEAR(run.energy.TotalPj() - p.energy.TotalPj(),
+              static_cast<double>(run.cycles - p.cycles) * per_cycle, 1e-6 * p.energy.TotalPj());
   // Cycles: docs/cosim.md, "Agreement with the analytical model".
   const double tolerance = CosimCycleTolerance(p.cycles);
   EXPECT_LE(std::abs(static_cast<double>(run.cycles - p.cycles)), tolerance)
@@ -163,6 +171,13 @@ TEST(CosimTopTest, ManyTilesOfOneMTileKeepTheirActivations) {
   const HardwareConfig& config = g_tops->config;
   CheckLayer(config.weight_formats[0].Name(), config.activation_formats[0].Name(), config.rows, 256,
              5 * config.cols, 7);
+}
+
+// N-outer: the weights stay and the activations are reloaded with every tile.
+TEST(CosimTopTest, NOuterTilesKeepTheirWeights) {
+  const HardwareConfig& config = g_tops->config;
+  CheckLayer(config.weight_formats[0].Name(), config.activation_formats[0].Name(),
+             3 * config.rows + 1, 256, 2 * config.cols + 1, 9, LoopOrder::kNOuter);
 }
 
 TEST(CosimTopTest, StuckDramEndsInAWatchdogErrorNamingIt) {
