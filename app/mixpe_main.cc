@@ -215,10 +215,8 @@ int Widths(int64_t k) {
 }  // namespace
 }  // namespace mixpe
 
-// sc_main: the co-simulation links SystemC, whose library provides main().
+// The program proper, run by SystemC (main, at the end, hands over to it).
 int sc_main(int argc, char** argv) {
-  // SystemC prints its banner when the first module is made unless this is set.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"mixpe: cycle-accurate simulation and verification of mixed-precision PE arrays"};
   app.require_subcommand(1);
   std::string config_path = MIXPE_DEFAULT_CONFIG;
@@ -272,4 +270,11 @@ int sc_main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }
+}
+
+// SystemC prints its banner before sc_main unless this is set; this main runs first (the
+// program's own main takes precedence over the one in SystemC's library) and hands over to it.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -36,8 +36,6 @@ bool BitExact(const std::vector<float>& expected, const std::vector<uint32_t>& o
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-  // SystemC prints its banner when the first module is made unless this is set.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   using Clock = std::chrono::steady_clock;
   using namespace mixpe;
   const std::string trace_path = argc > 1 ? argv[1] : MIXPE_DEFAULT_TRACE;
@@ -100,4 +98,11 @@ int sc_main(int argc, char** argv) {
   // Verilator 5.006's scope teardown deadlocks when two Verilated models die after SystemC's
   // elaboration; the process ends without destroying them.
   std::_Exit(exact ? 0 : 1);
+}
+
+// SystemC prints its banner before sc_main unless this is set; this main runs first (the
+// program's own main takes precedence over the one in SystemC's library) and hands over to it.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }
