@@ -30,7 +30,7 @@ void CheckGroupBits(const WeightFormat& w, const CoreSchedule& s, int64_t groups
   }
 }
 
-LayerSizes SizesOf(const MemoryLayout& l) {
+LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
   LayerSizes z;
   const int64_t groups = l.groups_per_row();
   z.weight_column.resize(static_cast<size_t>(l.n));
@@ -43,7 +43,7 @@ LayerSizes SizesOf(const MemoryLayout& l) {
       zero_bits += l.GroupBits(n, g);
     }
     z.weight_column[n] = CeilDiv(code_bits, 8);
-    z.zero_point_column[n] = CeilDiv(zero_bits, 8);
+    z.zero_point_column[n] = zero_points ? CeilDiv(zero_bits, 8) : 0;
   }
   z.weight_scale_column = groups * l.weight_scale_bytes;
   z.activation_row = CeilDiv(l.k * l.activation_bits, 8);
@@ -143,9 +143,7 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
   l.array_cols = s.array_cols;
   CheckGroupBits(w, s, s.k / l.group, weight_group_bits);
   l.group_bits = weight_group_bits;
-  l.sizes = SizesOf(l);
-  if (!w.asymmetric)
-    std::fill(l.sizes.zero_point_column.begin(), l.sizes.zero_point_column.end(), 0);
+  l.sizes = SizesOf(l, w.asymmetric);
   l.sizes.weight_tensor_scale = w.family == WeightFamily::kNvFp4 ? 4 : 0;
   l.sizes.activation_tensor_scale = a.family == ActivationFamily::kNvFp4 ? 4 : 0;
   const LayerSizes& z = l.sizes;

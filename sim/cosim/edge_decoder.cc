@@ -79,7 +79,6 @@ void EdgeDecoder::DecodeRow(int64_t m, int64_t u, const uint8_t* payload, int64_
   const int64_t units = ops.units_per_row();
   const int bits = layout_.activation_bits;
   ReadCodes(payload, 0, bits, unit, &codes_);
-  (void)codes_bytes;
   uint32_t* out = &ops.activation_codes[m * ops.k + u * unit];
   const uint8_t* scale = payload + codes_bytes;
   if (fp16_activations_) {
