@@ -145,6 +145,11 @@ ReductionBlocks ReductionBlocksOf(const WeightFormat& weights, const ActivationF
                                   int64_t k) {
   ReductionBlocks r;
   const std::string k_text = "K=" + std::to_string(k);
+  if (k < 1) {
+    r.problem = ReductionBlocks::Problem::kGroup;
+    r.message = k_text + ": the reduction length must be at least 1";
+    return r;
+  }
   r.group = weights.group_size == 0 ? k : weights.group_size;
   // The activation block: a whole row for INT8 per token, the alignment block for FP16.
   r.block = activations.block_size;

@@ -456,3 +456,17 @@ TEST(ResolveLayerFormatsTest, BadTraceFilesAreRejectedOnTheDefaultConfig) {
 
 }  // namespace
 }  // namespace mixpe
+
+namespace mixpe {
+namespace {
+
+// A layer built in code (not read from a trace) with K = 0 is refused, not divided by.
+TEST(LayerTraceTest, ZeroKIsRefusedByTheUnitRule) {
+  const ReductionBlocks blocks =
+      ReductionBlocksOf(ParseWeightFormat("int4_gch"), ParseActivationFormat("int8_token"), 0);
+  EXPECT_NE(blocks.problem, ReductionBlocks::Problem::kNone);
+  EXPECT_NE(blocks.message.find("at least 1"), std::string::npos) << blocks.message;
+}
+
+}  // namespace
+}  // namespace mixpe
