@@ -67,7 +67,8 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   // hardware config bounds the reduction unit further (pe.max_k).
   constexpr int64_t kMaxDim = int64_t{1} << 20;
   for (const YamlMap& item : root.MapList("layers")) {
-    item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations", "loop_order"});
+    item.RejectUnknownKeys(
+        {"name", "m", "k", "n", "weights", "activations", "loop_order", "repeat"});
     GemmLayer layer;
     layer.source_file = path;
     layer.index = static_cast<int>(trace.layers.size());
@@ -77,6 +78,7 @@ LayerTrace LoadLayerTrace(const std::string& path) {
     layer.m = item.Int("m", 1, kMaxDim);
     layer.k = item.Int("k", 1, kMaxDim);
     layer.n = item.Int("n", 1, kMaxDim);
+    if (item.Has("repeat")) layer.repeat = item.Int("repeat", 1, kMaxDim);
     // Names are checked here so a typo fails before any config is read; whether the hardware runs
     // the format is ResolveLayerFormats' business.
     if (item.Has("weights")) {

@@ -23,6 +23,9 @@ struct GemmLayer {
   // "m_outer" or "n_outer" (compiler/gemm_schedule.h, LoopOrder); empty: the mapper chooses
   // (compiler/mapper.h).
   std::string loop_order;
+  // How many times the layer occurs in the model (e.g. once per decoder block): it is simulated
+  // once and counted this many times in a run's totals.
+  int64_t repeat = 1;
   // Where the layer was read from, for messages: the trace file and its index in `layers`.
   std::string source_file;
   int index = 0;

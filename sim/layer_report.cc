@@ -93,6 +93,11 @@ void PrintLayerLine(std::ostream& out, const HardwareConfig& config, const Layer
                  Fixed(100.0 * r.utilization, "%.1f%%"),
                  Fixed(static_cast<double>(r.cycles) / config.frequency_mhz, "%.1f"),
                  r.outputs_match() ? "PASS" : "FAIL", r.cycles_match() ? "yes" : "NO"});
+  if (r.layer.repeat > 1) {
+    out << "    x" << r.layer.repeat << ": occurs " << r.layer.repeat
+        << " times in the model, simulated once, counted " << r.layer.repeat
+        << " times in the total\n";
+  }
   if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
   if (!r.cycles_match()) {
     out << "    cycles differ from the golden model by " << (r.cycles - r.model_cycles) << "\n";
@@ -104,13 +109,17 @@ void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
                       const std::vector<LayerReport>& reports) {
   int64_t cycles = 0;
   int64_t model_cycles = 0;
+  int64_t simulated = 0;  // each layer once
   double macs = 0;
   double wall = 0;
   bool all_pass = true;
+  // A layer repeated in the model (GemmLayer::repeat) counts that many times.
   for (const LayerReport& r : reports) {
-    cycles += r.cycles;
-    model_cycles += r.model_cycles;
-    macs += static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
+    const int64_t n = r.layer.repeat;
+    cycles += n * r.cycles;
+    model_cycles += n * r.model_cycles;
+    simulated += r.cycles;
+    macs += static_cast<double>(n) * r.layer.m * r.layer.n * r.layer.k;
     wall += r.wall_seconds;
     all_pass &= r.pass();
   }
@@ -120,8 +129,9 @@ void PrintReportTotal(std::ostream& out, const HardwareConfig& config,
                  Fixed(100.0 * util, "%.1f%%"),
                  Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f"),
                  all_pass ? "PASS" : "FAIL", cycles == model_cycles ? "yes" : "NO"});
-  out << "simulated " << cycles << " cycles in " << Fixed(wall, "%.1f") << " s of RTL simulation ("
-      << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f") << " cycles/s)\n";
+  out << "simulated " << simulated << " cycles in " << Fixed(wall, "%.1f")
+      << " s of RTL simulation (" << Fixed(wall > 0 ? simulated / wall : 0.0, "%.0f")
+      << " cycles/s)\n";
 }
 
 }  // namespace mixpe

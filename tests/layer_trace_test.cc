@@ -238,6 +238,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadEdit{"KAsWord", "k: 128", "k: big", "layers[1].k", {"integer", "'big'"}},
         BadEdit{"NAsList", "n: 4", "n: [4]", "layers[1].n", {"integer", "list"}},
         BadEdit{"MEmpty", "m: 8", "m:", "layers[1].m", {"integer", "empty"}},
+        BadEdit{"RepeatZero",
+                "n: 4\n",
+                "n: 4\n    repeat: 0\n",
+                "layers[1].repeat",
+                {"[1, 1048576]", "got 0"}},
         BadEdit{"UnknownLoopOrder",
                 "n: 4\n",
                 "n: 4\n    loop_order: k_outer\n",
@@ -466,6 +471,22 @@ TEST(LayerTraceTest, ZeroKIsRefusedByTheUnitRule) {
       ReductionBlocksOf(ParseWeightFormat("int4_gch"), ParseActivationFormat("int8_token"), 0);
   EXPECT_NE(blocks.problem, ReductionBlocks::Problem::kNone);
   EXPECT_NE(blocks.message.find("at least 1"), std::string::npos) << blocks.message;
+}
+
+}  // namespace
+}  // namespace mixpe
+
+namespace mixpe {
+namespace {
+
+// A layer that occurs several times in the model says so once; others count once.
+TEST(LayerTraceTest, RepeatCountIsReadAndDefaultsToOne) {
+  const std::string path = testing_util::WriteTempFile(
+      "version: 1\nmodel: m\nseed: 1\nlayers:\n  - {name: a, m: 1, k: 128, n: 1, repeat: 32}\n"
+      "  - {name: b, m: 1, k: 128, n: 1}\n");
+  const LayerTrace trace = LoadLayerTrace(path);
+  EXPECT_EQ(trace.layers[0].repeat, 32);
+  EXPECT_EQ(trace.layers[1].repeat, 1);
 }
 
 }  // namespace

@@ -92,6 +92,11 @@ void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const Cosi
                  Fixed(100.0 * util, "%.1f%%"), Fixed(r.run.energy.TotalPj() * 1e-6, "%.2f"),
                  Fixed(Percent(r.run.energy.TotalPj(), r.prediction.energy.TotalPj()), "%+.3f%%"),
                  r.outputs_match() ? "PASS" : "FAIL"});
+  if (r.layer.repeat > 1) {
+    out << "    x" << r.layer.repeat << ": occurs " << r.layer.repeat
+        << " times in the model, simulated once, counted " << r.layer.repeat
+        << " times in the total\n";
+  }
   if (!r.outputs_match()) out << "    " << r.mismatches << " mismatches; " << r.detail << "\n";
   if (!r.cycles_agree()) {
     out << "    outside the tolerance of "
@@ -108,26 +113,30 @@ void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
   EnergyBreakdown e, pe;
   StallCycles stalls;
   bool pass = true;
+  int64_t simulated = 0;  // cycles actually simulated: each layer once
+  auto add = [](EnergyBreakdown* sum, const EnergyBreakdown& b, int64_t times) {
+    const double n = static_cast<double>(times);
+    sum->core_pj += n * b.core_pj;
+    sum->buffers_pj += n * b.buffers_pj;
+    sum->noc_pj += n * b.noc_pj;
+    sum->dram_pj += n * b.dram_pj;
+    sum->static_pj += n * b.static_pj;
+  };
+  // A layer repeated in the model (GemmLayer::repeat) counts that many times.
   for (const CosimLayerReport& r : reports) {
-    cycles += r.run.cycles;
-    model += r.prediction.cycles;
-    core += r.core_cycles;
-    macs += static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
+    const int64_t n = r.layer.repeat;
+    cycles += n * r.run.cycles;
+    model += n * r.prediction.cycles;
+    core += n * r.core_cycles;
+    macs += static_cast<double>(n) * r.layer.m * r.layer.n * r.layer.k;
+    simulated += r.run.cycles;
     wall += r.wall_seconds;
     pass &= r.pass();
-    e.core_pj += r.run.energy.core_pj;
-    e.buffers_pj += r.run.energy.buffers_pj;
-    e.noc_pj += r.run.energy.noc_pj;
-    e.dram_pj += r.run.energy.dram_pj;
-    e.static_pj += r.run.energy.static_pj;
-    pe.core_pj += r.prediction.energy.core_pj;
-    pe.buffers_pj += r.prediction.energy.buffers_pj;
-    pe.noc_pj += r.prediction.energy.noc_pj;
-    pe.dram_pj += r.prediction.energy.dram_pj;
-    pe.static_pj += r.prediction.energy.static_pj;
-    stalls.loads += r.run.stalls.loads;
-    stalls.sram += r.run.stalls.sram;
-    stalls.noc += r.run.stalls.noc;
+    add(&e, r.run.energy, n);
+    add(&pe, r.prediction.energy, n);
+    stalls.loads += n * r.run.stalls.loads;
+    stalls.sram += n * r.run.stalls.sram;
+    stalls.noc += n * r.run.stalls.noc;
   }
   const double util =
       cycles > 0 ? macs / (static_cast<double>(config.rows) * config.cols * cycles) : 0.0;
@@ -149,8 +158,8 @@ void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
       << stalls.noc << " cycles\n";
   out << "time at " << config.frequency_mhz
       << " MHz: " << Fixed(static_cast<double>(cycles) / config.frequency_mhz, "%.1f") << " us\n";
-  out << "co-simulated " << cycles << " cycles in " << Fixed(wall, "%.1f") << " s ("
-      << Fixed(wall > 0 ? cycles / wall : 0.0, "%.0f") << " cycles/s)\n";
+  out << "co-simulated " << simulated << " cycles in " << Fixed(wall, "%.1f") << " s ("
+      << Fixed(wall > 0 ? simulated / wall : 0.0, "%.0f") << " cycles/s)\n";
 }
 
 }  // namespace mixpe

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <sstream>
 #include <string>
 
 #include MIXPE_CORE_HEADER
@@ -27,6 +28,8 @@
 #include "model/mpgemm.h"
 #include "model/quantize.h"
 #include "sim/cosim/accelerator.h"
+#include "sim/cosim/cosim_report.h"
+#include "sim/layer_report.h"
 
 namespace mixpe {
 namespace {
@@ -208,6 +211,39 @@ TEST(CosimTopTest, ScheduleThatOverflowsABufferIsRefusedBeforeSimulation) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("memory.buffers.weights"), std::string::npos) << e.what();
   }
+}
+
+// A layer repeated in the model (a decoder block's layer, say) is simulated once and counted as
+// often as it occurs: 3 x 100 + 10 = 310 co-simulated cycles, 3 x 90 + 10 = 280 predicted, while
+// the speed line counts the 110 cycles actually simulated.
+TEST(CosimReportTest, RepeatedLayersCountInTheTotalsAsOftenAsTheyOccur) {
+  const HardwareConfig& config = g_tops->config;
+  std::vector<CosimLayerReport> reports(2);
+  reports[0].layer.name = "block";
+  reports[0].layer.repeat = 3;
+  reports[0].run.cycles = 100;
+  reports[0].prediction.cycles = 90;
+  reports[1].layer.name = "head";
+  reports[1].run.cycles = 10;
+  reports[1].prediction.cycles = 10;
+  std::ostringstream layer;
+  PrintCosimLayer(layer, config, reports[0]);
+  EXPECT_NE(layer.str().find("x3: occurs 3 times"), std::string::npos) << layer.str();
+  std::ostringstream total;
+  PrintCosimTotal(total, config, reports);
+  EXPECT_NE(total.str().find(" 310 "), std::string::npos) << total.str();
+  EXPECT_NE(total.str().find(" 280 "), std::string::npos) << total.str();
+  EXPECT_NE(total.str().find("co-simulated 110 cycles"), std::string::npos) << total.str();
+
+  // The core-only report counts the same way.
+  std::vector<LayerReport> core(2);
+  core[0].layer.repeat = 3;
+  core[0].cycles = core[0].model_cycles = 100;
+  core[1].cycles = core[1].model_cycles = 10;
+  std::ostringstream core_total;
+  PrintReportTotal(core_total, config, core);
+  EXPECT_NE(core_total.str().find(" 310 "), std::string::npos) << core_total.str();
+  EXPECT_NE(core_total.str().find("simulated 110 cycles"), std::string::npos) << core_total.str();
 }
 
 }  // namespace
