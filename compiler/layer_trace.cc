@@ -68,15 +68,50 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   constexpr int64_t kMaxDim = int64_t{1} << 20;
   for (const YamlMap& item : root.MapList("layers")) {
     item.RejectUnknownKeys(
-        {"name", "m", "k", "n", "weights", "activations", "loop_order", "repeat"});
+        {"name", "m", "k", "n", "weights", "activations", "loop_order", "repeat", "conv"});
     GemmLayer layer;
     layer.source_file = path;
     layer.index = static_cast<int>(trace.layers.size());
     layer.name = item.String("name");
     if (!names.insert(layer.name).second)
       item.Fail("name", "duplicate layer name '" + layer.name + "'");
-    layer.m = item.Int("m", 1, kMaxDim);
-    layer.k = item.Int("k", 1, kMaxDim);
+    if (item.Has("conv")) {
+      // A convolution: its GEMM's M and K follow from the shape (im2col).
+      for (const char* key : {"m", "k"}) {
+        if (item.Has(key)) {
+          item.Fail(key, "a conv layer's " + std::string(key) +
+                             " follows from its conv shape; "
+                             "leave it out");
+        }
+      }
+      const YamlMap conv = item.Map("conv");
+      conv.RejectUnknownKeys(
+          {"batch", "channels", "height", "width", "kernel", "stride", "padding"});
+      ConvShape& c = layer.conv;
+      c.batch = conv.Int("batch", 1, kMaxDim);
+      c.channels = conv.Int("channels", 1, kMaxDim);
+      c.height = conv.Int("height", 1, kMaxDim);
+      c.width = conv.Int("width", 1, kMaxDim);
+      c.kernel = conv.Int("kernel", 1, kMaxDim);
+      c.stride = conv.Has("stride") ? conv.Int("stride", 1, kMaxDim) : 1;
+      c.padding = conv.Has("padding") ? conv.Int("padding", 0, kMaxDim) : 0;
+      if (c.kernel > c.height + 2 * c.padding || c.kernel > c.width + 2 * c.padding) {
+        conv.Fail("kernel", "a kernel of " + std::to_string(c.kernel) +
+                                " does not fit the padded input of " +
+                                std::to_string(c.height + 2 * c.padding) + " x " +
+                                std::to_string(c.width + 2 * c.padding));
+      }
+      if (c.gemm_m() > kMaxDim || c.gemm_k() > kMaxDim) {
+        conv.Fail("batch", "the lowered GEMM (M=" + std::to_string(c.gemm_m()) +
+                               ", K=" + std::to_string(c.gemm_k()) + ") exceeds " +
+                               std::to_string(kMaxDim) + " in M or K");
+      }
+      layer.m = c.gemm_m();
+      layer.k = c.gemm_k();
+    } else {
+      layer.m = item.Int("m", 1, kMaxDim);
+      layer.k = item.Int("k", 1, kMaxDim);
+    }
     layer.n = item.Int("n", 1, kMaxDim);
     if (item.Has("repeat")) layer.repeat = item.Int("repeat", 1, kMaxDim);
     // Names are checked here so a typo fails before any config is read; whether the hardware runs

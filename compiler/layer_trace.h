@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/gemm_operands.h"
 #include "model/hardware_config.h"
 #include "model/quant_format.h"
 
@@ -26,6 +27,9 @@ struct GemmLayer {
   // How many times the layer occurs in the model (e.g. once per decoder block): it is simulated
   // once and counted this many times in a run's totals.
   int64_t repeat = 1;
+  // A convolution lowered by im2col (m and k derived from it, n its output channels); absent
+  // (conv.present() false) for a linear layer.
+  ConvShape conv;
   // Where the layer was read from, for messages: the trace file and its index in `layers`.
   std::string source_file;
   int index = 0;

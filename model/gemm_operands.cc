@@ -76,4 +76,47 @@ RealGemmOperands RandomRealGemmOperands(int64_t m, int64_t k, int64_t n, uint64_
   return r;
 }
 
+std::vector<double> Im2Col(const std::vector<double>& image, const ConvShape& conv) {
+  const int64_t oh = conv.out_height();
+  const int64_t ow = conv.out_width();
+  const int64_t k = conv.gemm_k();
+  std::vector<double> a(static_cast<size_t>(conv.gemm_m() * k), 0.0);
+  for (int64_t b = 0; b < conv.batch; ++b) {
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        double* row = &a[((b * oh + oy) * ow + ox) * k];
+        for (int64_t c = 0; c < conv.channels; ++c) {
+          for (int64_t ky = 0; ky < conv.kernel; ++ky) {
+            for (int64_t kx = 0; kx < conv.kernel; ++kx) {
+              const int64_t y = oy * conv.stride + ky - conv.padding;
+              const int64_t x = ox * conv.stride + kx - conv.padding;
+              if (y < 0 || y >= conv.height || x < 0 || x >= conv.width) continue;  // padding
+              row[(c * conv.kernel + ky) * conv.kernel + kx] =
+                  image[((b * conv.channels + c) * conv.height + y) * conv.width + x];
+            }
+          }
+        }
+      }
+    }
+  }
+  return a;
+}
+
+RealGemmOperands RandomRealConvOperands(const ConvShape& conv, int64_t out_channels,
+                                        uint64_t seed) {
+  constexpr double kWeightStddev = 0.02;
+  PortableNormal normal(seed);
+  std::vector<double> image(
+      static_cast<size_t>(conv.batch * conv.channels * conv.height * conv.width));
+  for (double& v : image) v = normal();
+  RealGemmOperands r;
+  r.m = conv.gemm_m();
+  r.k = conv.gemm_k();
+  r.n = out_channels;
+  r.activations = Im2Col(image, conv);
+  r.weights.resize(static_cast<size_t>(r.k * r.n));
+  for (double& w : r.weights) w = kWeightStddev * normal();
+  return r;
+}
+
 }  // namespace mixpe

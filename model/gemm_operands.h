@@ -42,6 +42,33 @@ struct RealGemmOperands {
 // seed gives the same values on every platform.
 RealGemmOperands RandomRealGemmOperands(int64_t m, int64_t k, int64_t n, uint64_t seed);
 
+// A 2-D convolution, lowered to a GEMM by im2col: output pixel (b, oy, ox) is a row of A, its
+// receptive field over all input channels (c, ky, kx, channel-major) a row of K elements; the
+// output channels are the N columns of W. Square kernels, equal strides and zero padding.
+struct ConvShape {
+  int64_t batch = 0;
+  int64_t channels = 0;  // input channels
+  int64_t height = 0;
+  int64_t width = 0;
+  int64_t kernel = 0;  // kernel x kernel
+  int64_t stride = 1;
+  int64_t padding = 0;  // zeros on every side
+
+  bool present() const { return batch > 0; }
+  int64_t out_height() const { return (height + 2 * padding - kernel) / stride + 1; }
+  int64_t out_width() const { return (width + 2 * padding - kernel) / stride + 1; }
+  int64_t gemm_m() const { return batch * out_height() * out_width(); }
+  int64_t gemm_k() const { return channels * kernel * kernel; }
+};
+
+// The im2col matrix (gemm_m x gemm_k, row-major) of an input image given as batch x channels x
+// height x width (NCHW, row-major).
+std::vector<double> Im2Col(const std::vector<double>& image, const ConvShape& conv);
+
+// A convolution's operands: a random input image ~ N(0, 1) lowered by Im2Col, and weights
+// ~ N(0, 0.02^2) as K x `out_channels` (the same generator as RandomRealGemmOperands).
+RealGemmOperands RandomRealConvOperands(const ConvShape& conv, int64_t out_channels, uint64_t seed);
+
 // The code the hardware sees for a signed value: its low `bits` bits (two's complement).
 inline uint32_t TwosComplementCode(int value, int bits) {
   return static_cast<uint32_t>(value) & ((1u << bits) - 1u);

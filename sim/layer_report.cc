@@ -14,7 +14,9 @@ LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, ui
                         bool core_operands) {
   LayerData data;
   data.formats = ResolveLayerFormats(layer, config);
-  const RealGemmOperands real = RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
+  const RealGemmOperands real = layer.conv.present()
+                                    ? RandomRealConvOperands(layer.conv, layer.n, seed)
+                                    : RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
   data.activations =
       QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
   data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);

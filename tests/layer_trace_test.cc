@@ -491,3 +491,41 @@ TEST(LayerTraceTest, RepeatCountIsReadAndDefaultsToOne) {
 
 }  // namespace
 }  // namespace mixpe
+
+namespace mixpe {
+namespace {
+
+std::string ConvTrace(const std::string& layer) {
+  return "version: 1\nmodel: m\nseed: 1\nlayers:\n  - " + layer + "\n";
+}
+
+// A convolution's GEMM follows from its shape: 2 images of 6 x 6 with padding 1 and stride 2 give
+// 3 x 3 outputs each (M = 18); 128 channels x 3 x 3 (K = 1152).
+TEST(LayerTraceTest, ConvLayerIsLoweredToItsGemmShape) {
+  const LayerTrace trace = LoadLayerTrace(testing_util::WriteTempFile(
+      ConvTrace("{name: c, n: 20, conv: {batch: 2, channels: 128, height: 6, width: 6, kernel: 3, "
+                "stride: 2, padding: 1}}")));
+  const GemmLayer& g = trace.layers[0];
+  EXPECT_TRUE(g.conv.present());
+  EXPECT_EQ(g.m, 18);
+  EXPECT_EQ(g.k, 1152);
+  EXPECT_EQ(g.n, 20);
+}
+
+TEST(LayerTraceTest, ConvLayerRefusesAnMOfItsOwn) {
+  const std::string path = testing_util::WriteTempFile(
+      ConvTrace("{name: c, m: 4, n: 20, conv: {batch: 1, channels: 8, height: 4, width: 4, "
+                "kernel: 3}}"));
+  EXPECT_TRUE(IsFieldError(LoadError(path), path, "layers[0].m", {"follows from its conv shape"}));
+}
+
+TEST(LayerTraceTest, ConvKernelLargerThanThePaddedInputIsRefused) {
+  const std::string path = testing_util::WriteTempFile(
+      ConvTrace("{name: c, n: 20, conv: {batch: 1, channels: 8, height: 4, width: 4, kernel: 7, "
+                "padding: 1}}"));
+  EXPECT_TRUE(
+      IsFieldError(LoadError(path), path, "layers[0].conv.kernel", {"kernel of 7", "6 x 6"}));
+}
+
+}  // namespace
+}  // namespace mixpe
