@@ -111,7 +111,8 @@ TEST(LayerTraceTest, SmallCoreTraceResolvesOnTheDefaultConfig) {
                   {"mxint4", "mxint8", 32},
                   {"nvfp4", "int8_token", 16},
                   {"intmix234_g128", "fp16", 128},
-                  {"int4_g128_asym", "fp16", 128}};
+                  {"int4_g128_asym", "fp16", 128},
+                  {"int4_g128", "int8_token", 128}};  // conv3x3, K = 1152
   ASSERT_EQ(trace.layers.size(), std::size(expected));
   for (size_t i = 0; i < trace.layers.size(); ++i) {
     SCOPED_TRACE(trace.layers[i].name);
