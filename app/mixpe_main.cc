@@ -16,6 +16,7 @@
 #include "Vmixpe_core_main.h"
 #include "compiler/layer_trace.h"
 #include "compiler/mapper.h"
+#include "compiler/schedule_text.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -170,6 +171,40 @@ int Run(const std::string& config_path, const std::string& trace_path,
   return 0;
 }
 
+// Prints (or writes to `out_dir`, one <layer>.schedule file each) the schedule the compiler and
+// the mapper make for every selected layer (docs/schedule-format.md).
+int Compile(const std::string& config_path, const std::string& trace_path,
+            const std::vector<std::string>& only_layers, MapObjective objective,
+            const std::string& out_dir) {
+  const HardwareConfig config = LoadHardwareConfig(config_path);
+  const LayerTrace trace = LoadLayerTrace(trace_path);
+  for (const std::string& name : only_layers) {
+    bool found = false;
+    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
+    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
+  }
+  // Every schedule is made before any is written, so bad input leaves no files behind.
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
+    const LayerFormats formats = ResolveLayerFormats(layer, config);
+    const MappedLayer mapped = MapLayer(config, layer, formats, objective);
+    const LayerSchedule schedule = MakeLayerSchedule(config, layer, mapped.schedule.loop_order);
+    texts.emplace_back(layer.name, WriteSchedule(schedule));
+  }
+  for (const auto& [name, text] : texts) {
+    if (out_dir.empty()) {
+      std::cout << text << "\n";
+      continue;
+    }
+    const std::string path = out_dir + "/" + name + ".schedule";
+    std::ofstream file(path);
+    if (!(file << text)) throw InputError(path + ": cannot write the schedule file");
+    std::cout << "wrote " << path << "\n";
+  }
+  return 0;
+}
+
 // Prints the accuracy table of docs/numerics.md; fails if a combination exceeds its bound.
 int Accuracy(const AccuracyProblem& problem, bool markdown) {
   int failures = 0;
@@ -241,6 +276,19 @@ int sc_main(int argc, char** argv) {
   std::string waves_path;
   run->add_option("--trace-waves", waves_path,
                   "write an FST waveform of the RTL to this file (needs exactly one --layer)");
+  CLI::App* compile = app.add_subcommand(
+      "compile", "Print the schedule the compiler and mapper make for each layer of a trace");
+  compile->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
+  compile->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
+  compile->add_option("-l,--layer", only_layers, "only these layers (repeatable)");
+  compile->add_option("--objective", objective, "what the mapper minimises: cycles, energy or edp")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cycles", "energy", "edp"}));
+  std::string out_dir;
+  compile
+      ->add_option("-o,--output-dir", out_dir,
+                   "write <layer>.schedule files into this directory instead of printing")
+      ->check(CLI::ExistingDirectory);
   mixpe::AccuracyProblem problem;
   bool markdown = false;
   CLI::App* accuracy = app.add_subcommand(
@@ -263,6 +311,10 @@ int sc_main(int argc, char** argv) {
   try {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
+    }
+    if (*compile) {
+      return mixpe::Compile(config_path, trace_path, only_layers,
+                            mixpe::ParseMapObjective(objective, "--objective"), out_dir);
     }
     return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only,
                       mixpe::ParseMapObjective(objective, "--objective"));
