@@ -75,6 +75,15 @@ std::vector<LayerReport> RunLayers(VerilatedCore<VCore>& core, const HardwareCon
   return reports;
 }
 
+// Every name given with --layer names a layer of the trace.
+void CheckLayerNames(const LayerTrace& trace, const std::vector<std::string>& only_layers) {
+  for (const std::string& name : only_layers) {
+    bool found = false;
+    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
+    if (!found) throw InputError(trace.source_file + ": layers: no layer named '" + name + "'");
+  }
+}
+
 bool Selected(const GemmLayer& layer, const std::vector<std::string>& only_layers) {
   return only_layers.empty() ||
          std::find(only_layers.begin(), only_layers.end(), layer.name) != only_layers.end();
@@ -130,11 +139,7 @@ int Run(const std::string& config_path, const std::string& trace_path,
   const HardwareConfig config = LoadHardwareConfig(config_path);
   CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
-  for (const std::string& name : only_layers) {
-    bool found = false;
-    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
-    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
-  }
+  CheckLayerNames(trace, only_layers);
   if (!waves_path.empty() && only_layers.size() != 1) {
     throw InputError(
         "--trace-waves needs exactly one --layer: a waveform of a whole trace would "
@@ -178,11 +183,7 @@ int Compile(const std::string& config_path, const std::string& trace_path,
             const std::string& out_dir) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
   const LayerTrace trace = LoadLayerTrace(trace_path);
-  for (const std::string& name : only_layers) {
-    bool found = false;
-    for (const GemmLayer& layer : trace.layers) found |= layer.name == name;
-    if (!found) throw InputError(trace_path + ": layers: no layer named '" + name + "'");
-  }
+  CheckLayerNames(trace, only_layers);
   // Every schedule is made before any is written, so bad input leaves no files behind.
   std::vector<std::pair<std::string, std::string>> texts;
   for (const GemmLayer& layer : trace.layers) {
