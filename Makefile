@@ -1,7 +1,8 @@
 # Front door of the mixpe build. CMake does the work; these targets only name the usual jobs.
 #   make run     install what is missing, build (Release), run the default trace on the default config
 #   make test    install what is missing, build everything, run the whole test suite
-#   make bench   simulation speed: the core alone, and the co-simulation against the bare harness
+#   make bench   simulation speed: the core alone, and the co-simulation against the bare harness;
+#                the mapper's speed and quality against the exhaustive search
 #   make area    yosys area proxy of the PE against a multiplier PE (docs/area.md)
 # Variables: CONFIG=<hardware.yaml> TRACE=<trace.yaml> BUILD_DIR=<dir> JOBS=<n>
 
@@ -33,6 +34,7 @@ test: build
 bench: configure
 	bash bench/sim_speed.sh $(BUILD_DIR)
 	bash bench/cosim_speed.sh $(BUILD_DIR)
+	bash bench/mapper_search.sh $(BUILD_DIR)
 
 lint:
 	verilator --lint-only -Wall --assert -f rtl/rtl.f

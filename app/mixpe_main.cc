@@ -114,7 +114,7 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     CosimLayerReport r;
     r.layer = layer;
     r.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();
-    r.loop_order = LoopOrderName(schedule.loop_order);
+    r.tile_plan = TilePlanText(schedule.plan());
     r.prediction = std::move(mapped.prediction);
     r.core_cycles = r.prediction.compute_cycles;
     const auto begin = std::chrono::steady_clock::now();
@@ -190,7 +190,7 @@ int Compile(const std::string& config_path, const std::string& trace_path,
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
     const MappedLayer mapped = MapLayer(config, layer, formats, objective);
-    const LayerSchedule schedule = MakeLayerSchedule(config, layer, mapped.schedule.loop_order);
+    const LayerSchedule schedule = MakeLayerSchedule(config, layer, mapped.schedule.plan());
     texts.emplace_back(layer.name, WriteSchedule(schedule));
   }
   for (const auto& [name, text] : texts) {

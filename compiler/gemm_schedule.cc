@@ -10,25 +10,42 @@
 namespace mixpe {
 namespace {
 
-// The output tiles of an M x N result in `order`; start cycles left at 0.
+// The output tiles of an M x N result in the plan's order (blocks in the loop order, the tiles of
+// a block in the loop order); start cycles left at 0.
 std::vector<ArrayTile> CutTiles(const HardwareConfig& config, int64_t m, int64_t n,
-                                LoopOrder order = LoopOrder::kMOuter) {
+                                const TilePlan& plan = {}) {
+  const int64_t m_tiles = (m + config.rows - 1) / config.rows;
+  const int64_t n_tiles = (n + config.cols - 1) / config.cols;
   std::vector<ArrayTile> tiles;
-  auto add = [&](int64_t m0, int64_t n0) {
+  auto add = [&](int64_t i, int64_t j) {  // M-tile i, N-tile j
     ArrayTile tile;
-    tile.m0 = m0;
-    tile.n0 = n0;
-    tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - m0));
-    tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - n0));
+    tile.m0 = i * config.rows;
+    tile.n0 = j * config.cols;
+    tile.rows_used = static_cast<int>(std::min<int64_t>(config.rows, m - tile.m0));
+    tile.cols_used = static_cast<int>(std::min<int64_t>(config.cols, n - tile.n0));
     tiles.push_back(tile);
   };
-  if (order == LoopOrder::kMOuter) {
-    for (int64_t m0 = 0; m0 < m; m0 += config.rows) {
-      for (int64_t n0 = 0; n0 < n; n0 += config.cols) add(m0, n0);
+  // The tiles of the block whose first M-tile is i0 and first N-tile j0.
+  auto block = [&](int64_t i0, int64_t j0) {
+    const int64_t i1 = std::min(m_tiles, i0 + plan.block_m_tiles);
+    const int64_t j1 = std::min(n_tiles, j0 + plan.block_n_tiles);
+    if (plan.loop_order == LoopOrder::kMOuter) {
+      for (int64_t i = i0; i < i1; ++i) {
+        for (int64_t j = j0; j < j1; ++j) add(i, j);
+      }
+    } else {
+      for (int64_t j = j0; j < j1; ++j) {
+        for (int64_t i = i0; i < i1; ++i) add(i, j);
+      }
+    }
+  };
+  if (plan.loop_order == LoopOrder::kMOuter) {
+    for (int64_t i0 = 0; i0 < m_tiles; i0 += plan.block_m_tiles) {
+      for (int64_t j0 = 0; j0 < n_tiles; j0 += plan.block_n_tiles) block(i0, j0);
     }
   } else {
-    for (int64_t n0 = 0; n0 < n; n0 += config.cols) {
-      for (int64_t m0 = 0; m0 < m; m0 += config.rows) add(m0, n0);
+    for (int64_t j0 = 0; j0 < n_tiles; j0 += plan.block_n_tiles) {
+      for (int64_t i0 = 0; i0 < m_tiles; i0 += plan.block_m_tiles) block(i0, j0);
     }
   }
   return tiles;
@@ -72,7 +89,7 @@ LoopOrder ParseLoopOrder(const std::string& name, const std::string& what) {
 }
 
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
-                          int64_t k, int64_t n, int unit, LoopOrder loop_order) {
+                          int64_t k, int64_t n, int unit, const TilePlan& plan) {
   if (m < 1 || k < 1 || n < 1) {
     throw InputError("layer " + layer + ": M, K and N must be at least 1");
   }
@@ -89,6 +106,17 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
                      " exceeds pe.max_k=" + std::to_string(config.max_k) + " of " +
                      config.source_file + " (the longest unit the accumulator holds exactly)");
   }
+  const int64_t m_tiles = (m + config.rows - 1) / config.rows;
+  const int64_t n_tiles = (n + config.cols - 1) / config.cols;
+  auto check_block = [&](const char* key, int64_t block, int64_t tiles, const char* side) {
+    if (block >= 1 && block <= tiles) return;
+    throw InputError("layer " + layer + ": " + key + "=" + std::to_string(block) +
+                     " is outside [1, " + std::to_string(tiles) + "], the layer's " + side +
+                     "-tiles on the " + std::to_string(config.rows) + "x" +
+                     std::to_string(config.cols) + " array of " + config.source_file);
+  };
+  check_block("block_m_tiles", plan.block_m_tiles, m_tiles, "M");
+  check_block("block_n_tiles", plan.block_n_tiles, n_tiles, "N");
   CoreSchedule s;
   s.layer = layer;
   s.m = m;
@@ -99,19 +127,41 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   s.array_rows = config.rows;
   s.array_cols = config.cols;
   s.unit_interval = MixpeArray(config).UnitInterval(unit);  // the cycle model's spacing
-  s.loop_order = loop_order;
-  s.tiles = CutTiles(config, m, n, loop_order);
+  s.loop_order = plan.loop_order;
+  s.block_m_tiles = plan.block_m_tiles;
+  s.block_n_tiles = plan.block_n_tiles;
+  s.tiles = CutTiles(config, m, n, plan);
   for (size_t t = 0; t < s.tiles.size(); ++t) {
     s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
   }
   return s;
 }
 
+std::string TilePlanText(const TilePlan& plan) {
+  return std::string(LoopOrderName(plan.loop_order)) + " " + std::to_string(plan.block_m_tiles) +
+         "x" + std::to_string(plan.block_n_tiles);
+}
+
+int64_t CoreScheduleCycles(const CoreSchedule& s) {
+  int64_t cycles = 0;
+  for (size_t t = 0; t < s.tiles.size(); ++t) {
+    const ArrayTile& tile = s.tiles[t];
+    const int64_t last_unit_start = s.UnitStart(static_cast<int64_t>(t), s.units_per_tile - 1);
+    cycles = std::max(cycles, MixpeArray::CoreCyclesThroughTile(last_unit_start, s.unit,
+                                                                tile.rows_used, tile.cols_used));
+  }
+  return cycles;
+}
+
 std::string FormatCoreSchedule(const CoreSchedule& s) {
   std::ostringstream out;
   out << "core " << s.layer << " m=" << s.m << " k=" << s.k << " n=" << s.n << " unit=" << s.unit
       << " units_per_tile=" << s.units_per_tile << " array=" << s.array_rows << "x" << s.array_cols
-      << " unit_interval=" << s.unit_interval << " tiles=" << s.tiles.size() << "\n";
+      << " unit_interval=" << s.unit_interval;
+  if (s.block_m_tiles > 1 || s.block_n_tiles > 1) {
+    out << " block=" << s.block_m_tiles << "x" << s.block_n_tiles;
+  }
+  out << " tiles=" << s.tiles.size() << "\n";
   for (size_t i = 0; i < s.tiles.size(); ++i) {
     const ArrayTile& t = s.tiles[i];
     const int64_t first = static_cast<int64_t>(i) * s.units_per_tile;

@@ -51,6 +51,22 @@ const char* LoopOrderName(LoopOrder order);
 // Throws InputError naming `what` on any other name.
 LoopOrder ParseLoopOrder(const std::string& name, const std::string& what);
 
+// How a core schedule orders its tiles and how much of the layer a buffer half holds. Tiles are
+// grouped into blocks of block_m_tiles M-tiles x block_n_tiles N-tiles: a half of the
+// activations buffer holds the rows of one block of M-tiles, a half of the weights buffer the
+// columns of one block of N-tiles, so each is loaded once per block, not per tile. Blocks follow
+// each other in the loop order, and so do the tiles within a block. With blocks of 1 x 1 a tile
+// is a block. M-outer, a larger block_m_tiles divides the weights' DRAM traffic by it; N-outer,
+// a larger block_n_tiles the activations' (docs/memory-model.md, "Reuse").
+struct TilePlan {
+  LoopOrder loop_order = LoopOrder::kMOuter;
+  int64_t block_m_tiles = 1;
+  int64_t block_n_tiles = 1;
+};
+
+// "m_outer 4x1": the loop order and the blocks (M-tiles x N-tiles).
+std::string TilePlanText(const TilePlan& plan);
+
 // The same tiles on the core (rtl/mixpe_core.sv): the array reduces one reduction unit of `unit`
 // elements of K at a time and each unit's sums are dequantized once, so a tile is K/unit units
 // issued back to back. Units of all tiles form one sequence, j = t * units_per_tile + u for unit u
@@ -70,7 +86,15 @@ struct CoreSchedule {
   int array_cols = 0;
   int64_t unit_interval = 0;  // start-to-start spacing of units, uniform
   LoopOrder loop_order = LoopOrder::kMOuter;
+  int64_t block_m_tiles = 1;  // TilePlan's
+  int64_t block_n_tiles = 1;
   std::vector<ArrayTile> tiles;  // in issue order; start_cycle is the start of the tile's unit 0
+  TilePlan plan() const { return {loop_order, block_m_tiles, block_n_tiles}; }
+  int64_t m_tiles() const { return (m + array_rows - 1) / array_rows; }
+  int64_t n_tiles() const { return (n + array_cols - 1) / array_cols; }
+  // The block of M-tiles holding output row m0, and of N-tiles holding column n0.
+  int64_t MBlockOf(int64_t m0) const { return m0 / array_rows / block_m_tiles; }
+  int64_t NBlockOf(int64_t n0) const { return n0 / array_cols / block_n_tiles; }
   // Unit u of tile t starts at (t * units_per_tile + u) * unit_interval.
   int64_t UnitStart(int64_t tile, int64_t u) const {
     return (tile * units_per_tile + u) * unit_interval;
@@ -79,14 +103,25 @@ struct CoreSchedule {
 
 // Tiles an M x K x N GEMM with reduction unit `unit` (ResolveLayerFormats gives it) over the core
 // of `config`. Throws InputError naming the layer if a size is below 1, if unit < 1, if K is not a
-// multiple of the unit, or if the unit exceeds pe.max_k (the longest unit the accumulator holds
-// exactly). K itself may exceed pe.max_k.
+// multiple of the unit, if the unit exceeds pe.max_k (the longest unit the accumulator holds
+// exactly), or if a block is below 1 or larger than the layer's tiles along its side. K itself
+// may exceed pe.max_k.
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
-                          int64_t k, int64_t n, int unit,
-                          LoopOrder loop_order = LoopOrder::kMOuter);
+                          int64_t k, int64_t n, int unit, const TilePlan& plan);
+inline CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
+                                 int64_t k, int64_t n, int unit,
+                                 LoopOrder loop_order = LoopOrder::kMOuter) {
+  return TileCoreGemm(config, layer, m, k, n, unit, TilePlan{loop_order, 1, 1});
+}
+
+// The core's cycles for the schedule with an ideal memory: from the first unit's first input to
+// the last FP32 output, the latest of MixpeArray::CoreCyclesThroughTile over its tiles in their
+// issue order. Equals MixpeArray::CoreCycles for blocks of 1 x 1.
+int64_t CoreScheduleCycles(const CoreSchedule& schedule);
 
 // A readable listing: a header line, then one tile a line with its global unit numbers,
 //   core fc m=6 k=256 n=5 unit=128 units_per_tile=2 array=4x4 unit_interval=128 tiles=4
+// (with " block=<m_tiles>x<n_tiles>" before " tiles=" when blocks are larger than 1 x 1)
 //   tile 0 m0=0 n0=0 rows=4 cols=4 units=0..1 start=0
 std::string FormatCoreSchedule(const CoreSchedule& schedule);
 

@@ -1,6 +1,10 @@
 // The mapper; see mapper.h.
 #include "compiler/mapper.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 #include "model/input_error.h"
 
 namespace mixpe {
@@ -36,39 +40,147 @@ double MapCandidate::Cost(MapObjective objective) const {
   return 0;
 }
 
+namespace {
+
+// Evaluates candidates and keeps the cheapest.
+class Search {
+ public:
+  Search(const HardwareConfig& config, const GemmLayer& layer, const LayerFormats& formats,
+         MapObjective objective, const std::vector<uint8_t>& group_bits)
+      : config_(config),
+        layer_(layer),
+        formats_(formats),
+        objective_(objective),
+        group_bits_(group_bits) {}
+
+  // Whether the plan's regions fit the buffers: the layout alone, no timing.
+  bool Fits(const TilePlan& plan) const {
+    try {
+      CheckBuffersFit(config_, formats_, Schedule(plan), group_bits_);
+      return true;
+    } catch (const InputError&) {
+      return false;
+    }
+  }
+
+  // Evaluates `plan` (once) and returns its candidate; rejected if it does not fit.
+  const MapCandidate& Evaluate(const TilePlan& plan) {
+    const auto key = std::make_tuple(plan.loop_order, plan.block_m_tiles, plan.block_n_tiles);
+    const auto seen = index_.find(key);
+    if (seen != index_.end()) return result_.candidates[seen->second];
+    index_.emplace(key, result_.candidates.size());
+    const CoreSchedule schedule = Schedule(plan);
+    MapCandidate candidate;
+    candidate.plan = plan;
+    LayerMemoryPrediction prediction;
+    try {
+      prediction = PredictLayerMemory(config_, formats_, schedule, group_bits_);
+    } catch (const InputError& e) {
+      candidate.rejected = e.what();
+      result_.candidates.push_back(candidate);
+      return result_.candidates.back();
+    }
+    candidate.cycles = prediction.cycles;
+    candidate.energy_pj = prediction.energy.TotalPj();
+    result_.candidates.push_back(candidate);
+    if (chosen_ < 0 || candidate.Cost(objective_) < result_.candidates[chosen_].Cost(objective_)) {
+      chosen_ = static_cast<int>(result_.candidates.size()) - 1;
+      result_.schedule = schedule;
+      result_.prediction = std::move(prediction);
+    }
+    return result_.candidates.back();
+  }
+
+  MappedLayer Finish() {
+    if (chosen_ < 0) throw InputError(result_.candidates.front().rejected);
+    return std::move(result_);
+  }
+
+  int64_t MTiles() const { return (layer_.m + config_.rows - 1) / config_.rows; }
+  int64_t NTiles() const { return (layer_.n + config_.cols - 1) / config_.cols; }
+
+  // The largest value in [1, most] of one block (the other fixed as in `plan`) whose regions
+  // fit, by bisection (a larger block never needs less room); 0 if even 1 does not fit.
+  int64_t LargestFitting(TilePlan plan, int64_t TilePlan::*block, int64_t most) const {
+    int64_t fits = 0;
+    int64_t overflows = most + 1;
+    while (overflows - fits > 1) {
+      const int64_t mid = fits + (overflows - fits) / 2;
+      plan.*block = mid;
+      (Fits(plan) ? fits : overflows) = mid;
+    }
+    return fits;
+  }
+
+  // Evaluates `plan` with `block` set to 1, 2, 4, ... and to the largest that fits; returns the
+  // best of them (by the objective), or `plan` with block 1 if none fits.
+  TilePlan Scan(TilePlan plan, int64_t TilePlan::*block, int64_t most) {
+    const int64_t largest = LargestFitting(plan, block, most);
+    TilePlan best = plan;
+    best.*block = 1;
+    double best_cost = -1;
+    auto consider = [&](int64_t value) {
+      plan.*block = value;
+      const MapCandidate& c = Evaluate(plan);
+      if (!c.rejected.empty()) return;
+      if (best_cost < 0 || c.Cost(objective_) < best_cost) {
+        best_cost = c.Cost(objective_);
+        best = plan;
+      }
+    };
+    for (int64_t value = 1; value < largest; value *= 2) consider(value);
+    if (largest >= 1) consider(largest);
+    if (largest == 0) consider(1);  // records why the smallest block does not fit
+    return best;
+  }
+
+ private:
+  CoreSchedule Schedule(const TilePlan& plan) const {
+    return TileCoreGemm(config_, layer_.name, layer_.m, layer_.k, layer_.n, formats_.unit, plan);
+  }
+
+  const HardwareConfig& config_;
+  const GemmLayer& layer_;
+  const LayerFormats& formats_;
+  MapObjective objective_;
+  const std::vector<uint8_t>& group_bits_;
+  MappedLayer result_;
+  std::map<std::tuple<LoopOrder, int64_t, int64_t>, size_t> index_;  // plan -> its candidate
+  int chosen_ = -1;
+};
+
+}  // namespace
+
 MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
                      const LayerFormats& formats, MapObjective objective,
-                     const std::vector<uint8_t>& weight_group_bits) {
+                     const std::vector<uint8_t>& weight_group_bits, MapSearch search) {
   std::vector<LoopOrder> orders = {LoopOrder::kMOuter, LoopOrder::kNOuter};
   if (!layer.loop_order.empty()) {
     orders = {ParseLoopOrder(layer.loop_order, layer.source_file + ": layer " + layer.name)};
   }
-  MappedLayer best;
-  int chosen = -1;
+  Search s(config, layer, formats, objective, weight_group_bits);
+  // The smallest plan of the first order first: its reason is the one reported if none fits.
+  s.Evaluate(TilePlan{orders.front(), 1, 1});
   for (LoopOrder order : orders) {
-    const CoreSchedule schedule =
-        TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit, order);
-    MapCandidate candidate;
-    candidate.loop_order = order;
-    LayerMemoryPrediction prediction;
-    try {
-      prediction = PredictLayerMemory(config, formats, schedule, weight_group_bits);
-    } catch (const InputError& e) {
-      candidate.rejected = e.what();
-      best.candidates.push_back(candidate);
+    TilePlan plan{order, 1, 1};
+    if (search == MapSearch::kExhaustive) {
+      for (int64_t bn = 1; bn <= s.NTiles(); ++bn) {
+        for (int64_t bm = 1; bm <= s.MTiles(); ++bm) {
+          if (!s.Evaluate(TilePlan{order, bm, bn}).rejected.empty()) break;
+        }
+      }
       continue;
     }
-    candidate.cycles = prediction.cycles;
-    candidate.energy_pj = prediction.energy.TotalPj();
-    best.candidates.push_back(candidate);
-    if (chosen < 0 || candidate.Cost(objective) < best.candidates[chosen].Cost(objective)) {
-      chosen = static_cast<int>(best.candidates.size()) - 1;
-      best.schedule = schedule;
-      best.prediction = std::move(prediction);
-    }
+    // The reuse block first, then the other one from the best.
+    const bool m_outer = order == LoopOrder::kMOuter;
+    int64_t TilePlan::*reuse = m_outer ? &TilePlan::block_m_tiles : &TilePlan::block_n_tiles;
+    int64_t TilePlan::*other = m_outer ? &TilePlan::block_n_tiles : &TilePlan::block_m_tiles;
+    const int64_t reuse_most = m_outer ? s.MTiles() : s.NTiles();
+    const int64_t other_most = m_outer ? s.NTiles() : s.MTiles();
+    plan = s.Scan(plan, reuse, reuse_most);
+    s.Scan(plan, other, other_most);
   }
-  if (chosen < 0) throw InputError(best.candidates.front().rejected);
-  return best;
+  return s.Finish();
 }
 
 }  // namespace mixpe

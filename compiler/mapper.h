@@ -1,8 +1,8 @@
 // The mapper: for a layer on a hardware config, the schedule with the least cycles, energy or
-// energy-delay product, by the analytical memory model (model/memory_model.h). Its search space
-// today is the loop order of the core's output tiles (compiler/gemm_schedule.h, LoopOrder); every
-// candidate is evaluated, so its choice is the optimum of that space. A layer that names its loop
-// order in the trace keeps it.
+// energy-delay product, by the analytical memory model (model/memory_model.h). Its space is the
+// tile plan (compiler/gemm_schedule.h, TilePlan): the loop order of the core's output tiles and
+// the blocks of M-tiles and N-tiles a buffer half holds. A layer that names its loop order in the
+// trace keeps it. docs/mapper.md describes the search and measures it against the exhaustive one.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,18 @@ const char* MapObjectiveName(MapObjective objective);
 // Throws InputError naming `what` on any other name.
 MapObjective ParseMapObjective(const std::string& name, const std::string& what);
 
+// How the mapper searches the blocks, for each loop order the layer allows:
+//   kGuided: the reuse block (block_m_tiles M-outer, block_n_tiles N-outer: the one that divides
+//     the traffic of the operand that is reloaded) over 1, 2, 4, ... and the largest that fits
+//     the buffers, the other block 1; then, from the best, the other block over the same values.
+//     About 4 log2(tiles) candidates per order.
+//   kExhaustive: every block_m_tiles x block_n_tiles up to the layer's tiles that fits (for a
+//     given block_n_tiles, block_m_tiles grows until the buffers overflow). The reference the
+//     guided search is measured against; quadratic in the tiles.
+enum class MapSearch { kGuided, kExhaustive };
+
 struct MapCandidate {
-  LoopOrder loop_order = LoopOrder::kMOuter;
+  TilePlan plan;
   int64_t cycles = 0;
   double energy_pj = 0;
   std::string rejected;  // why the candidate cannot run (a buffer it overflows); empty if it can
@@ -37,9 +47,11 @@ struct MappedLayer {
 };
 
 // Maps `layer` (formats from ResolveLayerFormats). Ties keep the earlier candidate (M-outer
-// first). Throws InputError if no candidate fits the buffers, with the first candidate's reason.
+// first, smaller blocks first). Throws InputError if no candidate fits the buffers, with the
+// reason of the smallest (1 x 1 blocks, the first loop order).
 MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
                      const LayerFormats& formats, MapObjective objective,
-                     const std::vector<uint8_t>& weight_group_bits = {});
+                     const std::vector<uint8_t>& weight_group_bits = {},
+                     MapSearch search = MapSearch::kGuided);
 
 }  // namespace mixpe

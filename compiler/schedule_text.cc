@@ -27,9 +27,20 @@ constexpr char kSectionOrder[] =
 
 // The keys of [layer], in the order WriteSchedule writes them.
 const std::vector<std::string>& LayerKeys() {
-  static const std::vector<std::string> keys = {
-      "name", "m",     "k",          "n",     "weights",       "activations",
-      "unit", "group", "loop_order", "array", "unit_interval", "units_per_tile"};
+  static const std::vector<std::string> keys = {"name",
+                                                "m",
+                                                "k",
+                                                "n",
+                                                "weights",
+                                                "activations",
+                                                "unit",
+                                                "group",
+                                                "loop_order",
+                                                "block_m_tiles",
+                                                "block_n_tiles",
+                                                "array",
+                                                "unit_interval",
+                                                "units_per_tile"};
   return keys;
 }
 
@@ -74,17 +85,24 @@ std::string RegionKey(DataPart part) {
 std::string ChannelKey(int64_t channel) { return "channel=" + std::to_string(channel); }
 std::string TileKey(int64_t tile) { return "tile=" + std::to_string(tile); }
 
-// The segments of `part`: one per N-tile for the weight parts, one per M-tile for the activation
-// parts, one per tile for the outputs, one for each tensor scale (model/memory_layout.h).
+// "N-tile" or "block of 4 N-tiles".
+std::string BlockText(int64_t block, const char* side) {
+  return block == 1 ? std::string(side) + "-tile"
+                    : "block of " + std::to_string(block) + " " + side + "-tiles";
+}
+
+// The segments of `part`: one per block of N-tiles for the weight parts, one per block of M-tiles
+// for the activation parts, one per tile for the outputs, one for each tensor scale
+// (model/memory_layout.h).
 int64_t SegmentCount(const CoreSchedule& s, DataPart part) {
   switch (part) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return CeilDiv(s.n, s.array_cols);
+      return CeilDiv(CeilDiv(s.n, s.array_cols), s.block_n_tiles);
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return CeilDiv(s.m, s.array_rows);
+      return CeilDiv(CeilDiv(s.m, s.array_rows), s.block_m_tiles);
     case DataPart::kWeightTensorScale:
     case DataPart::kActivationTensorScale:
       return 1;
@@ -103,12 +121,12 @@ std::string SegmentCountReason(const CoreSchedule& s, DataPart part) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return count + ", one per N-tile: N=" + std::to_string(s.n) + " on " +
-             std::to_string(s.array_cols) + " array columns";
+      return count + ", one per " + BlockText(s.block_n_tiles, "N") + ": N=" + std::to_string(s.n) +
+             " on " + std::to_string(s.array_cols) + " array columns";
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return count + ", one per M-tile: M=" + std::to_string(s.m) + " on " +
-             std::to_string(s.array_rows) + " array rows";
+      return count + ", one per " + BlockText(s.block_m_tiles, "M") + ": M=" + std::to_string(s.m) +
+             " on " + std::to_string(s.array_rows) + " array rows";
     case DataPart::kOutputs:
       return count + ", one per tile";
     default:
@@ -166,7 +184,7 @@ struct MadeSchedule {
   LayerSchedule schedule;
 };
 
-MadeSchedule Make(const HardwareConfig& config, const GemmLayer& layer, LoopOrder order,
+MadeSchedule Make(const HardwareConfig& config, const GemmLayer& layer, const TilePlan& plan,
                   const std::vector<uint8_t>& group_bits) {
   MadeSchedule made;
   made.formats = ResolveLayerFormats(layer, config);
@@ -185,7 +203,7 @@ MadeSchedule Make(const HardwareConfig& config, const GemmLayer& layer, LoopOrde
   LayerSchedule& s = made.schedule;
   s.weights_format = w.Name();
   s.activations_format = made.formats.activations.Name();
-  s.core = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, made.formats.unit, order);
+  s.core = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, made.formats.unit, plan);
   s.layout = LayOutMemory(config, made.formats, s.core, group_bits);
   return made;
 }
@@ -427,6 +445,9 @@ class ScheduleParser {
     c.array_cols =
         static_cast<int>(Int(line("array"), "array cols", array.substr(x + 1), 1, kMaxArraySide));
     c.unit_interval = int_field("unit_interval", 1, kMaxUnitInterval);
+    // A block holds at most the layer's tiles along its side.
+    c.block_m_tiles = int_field("block_m_tiles", 1, CeilDiv(c.m, c.array_rows));
+    c.block_n_tiles = int_field("block_n_tiles", 1, CeilDiv(c.n, c.array_cols));
 
     l.m = c.m;
     l.k = c.k;
@@ -846,8 +867,8 @@ bool Lists(const std::vector<Format>& formats, const std::string& name) {
 }  // namespace
 
 LayerSchedule MakeLayerSchedule(const HardwareConfig& config, const GemmLayer& layer,
-                                LoopOrder order, const std::vector<uint8_t>& group_bits) {
-  return Make(config, layer, order, group_bits).schedule;
+                                const TilePlan& plan, const std::vector<uint8_t>& group_bits) {
+  return Make(config, layer, plan, group_bits).schedule;
 }
 
 std::string WriteSchedule(const LayerSchedule& schedule) {
@@ -873,6 +894,8 @@ std::string WriteSchedule(const LayerSchedule& schedule) {
   out << "unit=" << c.unit << '\n';
   out << "group=" << l.group << '\n';
   out << "loop_order=" << LoopOrderName(c.loop_order) << '\n';
+  out << "block_m_tiles=" << c.block_m_tiles << '\n';
+  out << "block_n_tiles=" << c.block_n_tiles << '\n';
   out << "array=" << c.array_rows << 'x' << c.array_cols << '\n';
   out << "unit_interval=" << c.unit_interval << '\n';
   out << "units_per_tile=" << c.units_per_tile << '\n';
@@ -971,7 +994,7 @@ void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareCon
   layer.source_file = schedule.source.name.empty() ? "schedule" : schedule.source.name;
   MadeSchedule made;
   try {
-    made = Make(config, layer, c.loop_order, l.group_bits);
+    made = Make(config, layer, c.plan(), l.group_bits);
   } catch (const InputError& e) {
     compare.Fail("name", std::string("the layer does not run on ") + config_text + ": " + e.what());
   }
@@ -991,7 +1014,9 @@ void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareCon
     const std::string key = TileKey(static_cast<int64_t>(i));
     const ArrayTile& t = c.tiles[i];
     const ArrayTile& e = ec.tiles[i];
-    const std::string in_order = std::string(" in ") + LoopOrderName(c.loop_order) + " order";
+    const std::string in_order = std::string(" in ") + LoopOrderName(c.loop_order) +
+                                 " order with blocks of " + std::to_string(c.block_m_tiles) + "x" +
+                                 std::to_string(c.block_n_tiles) + " tiles";
     if (t.m0 != e.m0 || t.n0 != e.n0) {
       compare.Fail(key, "the tile at m0=" + std::to_string(t.m0) + " n0=" + std::to_string(t.n0) +
                             ", but " + config_text + " gives m0=" + std::to_string(e.m0) +

@@ -39,14 +39,18 @@ struct LayerSchedule {
 };
 
 // The schedule the compiler makes for `layer` on `config`: its formats (ResolveLayerFormats), its
-// tiles in `order` (TileCoreGemm; the layer's own loop_order field is not read, the caller
+// tiles by `plan` (TileCoreGemm; the layer's own loop_order field is not read, the caller
 // decides) and its layout (LayOutMemory) with the widths of mixed-precision weight groups, N x K/G
 // in output-channel order, or none (every group at the format's widest width). Throws InputError
 // as those do, and if group widths are given for a format that is not mixed-precision (intmix) or
 // name a width the format does not have.
 LayerSchedule MakeLayerSchedule(const HardwareConfig& config, const GemmLayer& layer,
-                                LoopOrder order = LoopOrder::kMOuter,
-                                const std::vector<uint8_t>& group_bits = {});
+                                const TilePlan& plan, const std::vector<uint8_t>& group_bits = {});
+inline LayerSchedule MakeLayerSchedule(const HardwareConfig& config, const GemmLayer& layer,
+                                       LoopOrder order = LoopOrder::kMOuter,
+                                       const std::vector<uint8_t>& group_bits = {}) {
+  return MakeLayerSchedule(config, layer, TilePlan{order, 1, 1}, group_bits);
+}
 
 // The text of `schedule`, ending in a newline. Throws InputError if the layer's name cannot be
 // written on one line (empty, a line break, or blanks at either end).

@@ -45,6 +45,12 @@ LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
     z.weight_column[n] = CeilDiv(code_bits, 8);
     z.zero_point_column[n] = zero_points ? CeilDiv(zero_bits, 8) : 0;
   }
+  z.weight_column_start.assign(static_cast<size_t>(l.n + 1), 0);
+  z.zero_point_column_start.assign(static_cast<size_t>(l.n + 1), 0);
+  for (int64_t n = 0; n < l.n; ++n) {
+    z.weight_column_start[n + 1] = z.weight_column_start[n] + z.weight_column[n];
+    z.zero_point_column_start[n + 1] = z.zero_point_column_start[n] + z.zero_point_column[n];
+  }
   z.weight_scale_column = groups * l.weight_scale_bytes;
   z.activation_row = CeilDiv(l.k * l.activation_bits, 8);
   z.activation_scale_row =
@@ -99,10 +105,10 @@ int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t t) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return tile.n0 / s.array_cols;
+      return s.NBlockOf(tile.n0);
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return tile.m0 / s.array_rows;
+      return s.MBlockOf(tile.m0);
     case DataPart::kWeightTensorScale:
     case DataPart::kActivationTensorScale:
       return 0;
@@ -148,24 +154,25 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
   l.sizes.activation_tensor_scale = a.family == ActivationFamily::kNvFp4 ? 4 : 0;
   const LayerSizes& z = l.sizes;
 
+  // One segment per block of N-tiles (weight parts) and of M-tiles (activation parts).
   auto& bytes = l.segment_bytes;
-  const int64_t n_tiles = CeilDiv(s.n, s.array_cols);
-  const int64_t m_tiles = CeilDiv(s.m, s.array_rows);
-  for (int64_t j = 0; j < n_tiles; ++j) {
+  const int64_t block_cols = s.block_n_tiles * s.array_cols;
+  const int64_t block_rows = s.block_m_tiles * s.array_rows;
+  for (int64_t j = 0; j * block_cols < s.n; ++j) {
     int64_t codes = 0;
     int64_t zeros = 0;
-    for (int64_t n = j * s.array_cols; n < std::min(s.n, (j + 1) * s.array_cols); ++n) {
+    for (int64_t n = j * block_cols; n < std::min(s.n, (j + 1) * block_cols); ++n) {
       codes += z.weight_column[n];
       zeros += z.zero_point_column[n];
     }
-    const int64_t cols = std::min<int64_t>(s.array_cols, s.n - j * s.array_cols);
+    const int64_t cols = std::min<int64_t>(block_cols, s.n - j * block_cols);
     bytes[PartIndex(DataPart::kWeightCodes)].push_back(codes);
     bytes[PartIndex(DataPart::kWeightScales)].push_back(cols * z.weight_scale_column);
     bytes[PartIndex(DataPart::kZeroPoints)].push_back(zeros);
   }
   bytes[PartIndex(DataPart::kWeightTensorScale)].push_back(z.weight_tensor_scale);
-  for (int64_t i = 0; i < m_tiles; ++i) {
-    const int64_t rows = std::min<int64_t>(s.array_rows, s.m - i * s.array_rows);
+  for (int64_t i = 0; i * block_rows < s.m; ++i) {
+    const int64_t rows = std::min<int64_t>(block_rows, s.m - i * block_rows);
     bytes[PartIndex(DataPart::kActivationCodes)].push_back(rows * z.activation_row);
     bytes[PartIndex(DataPart::kActivationScales)].push_back(rows * z.activation_scale_row);
   }
@@ -212,23 +219,22 @@ int64_t StreamStart(const MemoryLayout& l, const CoreSchedule& s, DataPart part,
                     int index) {
   const ArrayTile& tile = s.tiles[t];
   const LayerSizes& z = l.sizes;
+  // The column's place in its block of N-tiles, the row's in its block of M-tiles.
+  const int64_t block_n0 = s.NBlockOf(tile.n0) * s.block_n_tiles * s.array_cols;
+  const int64_t column = tile.n0 + index;
+  const int64_t row_in_block =
+      tile.m0 + index - s.MBlockOf(tile.m0) * s.block_m_tiles * s.array_rows;
   switch (part) {
-    case DataPart::kWeightCodes: {
-      int64_t start = 0;
-      for (int64_t n = tile.n0; n < tile.n0 + index; ++n) start += z.weight_column[n];
-      return start;
-    }
-    case DataPart::kZeroPoints: {
-      int64_t start = 0;
-      for (int64_t n = tile.n0; n < tile.n0 + index; ++n) start += z.zero_point_column[n];
-      return start;
-    }
+    case DataPart::kWeightCodes:
+      return z.weight_column_start[column] - z.weight_column_start[block_n0];
+    case DataPart::kZeroPoints:
+      return z.zero_point_column_start[column] - z.zero_point_column_start[block_n0];
     case DataPart::kWeightScales:
-      return index * z.weight_scale_column;
+      return (column - block_n0) * z.weight_scale_column;
     case DataPart::kActivationCodes:
-      return index * z.activation_row;
+      return row_in_block * z.activation_row;
     case DataPart::kActivationScales:
-      return index * z.activation_scale_row;
+      return row_in_block * z.activation_scale_row;
     default:
       return 0;
   }

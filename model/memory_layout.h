@@ -1,8 +1,9 @@
 // MemoryLayout: where one layer's data sits, for a schedule and a hardware config. In DRAM, the
-// packed image (docs/numerics.md, section 8) cut into one segment per use: per N-tile for the
-// weight parts, per M-tile for the activation parts, per tile for the outputs, one for each
-// tensor scale. In each on-chip buffer half, one region per part it holds. And which bytes of a
-// row's or column's stream each reduction unit takes. The analytical memory model
+// packed image (docs/numerics.md, section 8) cut into one segment per use: per block of N-tiles
+// for the weight parts, per block of M-tiles for the activation parts (compiler/gemm_schedule.h,
+// TilePlan; a block is one tile unless the plan says otherwise), per tile for the outputs, one for
+// each tensor scale. In each on-chip buffer half, one region per part it holds. And which bytes of
+// a row's or column's stream each reduction unit takes. The analytical memory model
 // (model/memory_model.h) and the co-simulation's controller (sim/cosim/) both read it, so they
 // move the same bytes. docs/memory-model.md describes the layout.
 #pragma once
@@ -42,11 +43,14 @@ inline int PartIndex(DataPart part) { return static_cast<int>(part); }
 struct LayerSizes {
   std::vector<int64_t> weight_column;      // codes of output channel n
   std::vector<int64_t> zero_point_column;  // zero points of output channel n (0: symmetric)
-  int64_t weight_scale_column = 0;         // scales of one output channel
-  int64_t weight_tensor_scale = 0;         // NVFP4: one FP32
-  int64_t activation_row = 0;              // codes of one token
-  int64_t activation_scale_row = 0;        // scales of one token
-  int64_t activation_tensor_scale = 0;     // NVFP4: one FP32
+  // Their prefix sums, N + 1 each: the bytes of channels 0..n-1.
+  std::vector<int64_t> weight_column_start;
+  std::vector<int64_t> zero_point_column_start;
+  int64_t weight_scale_column = 0;      // scales of one output channel
+  int64_t weight_tensor_scale = 0;      // NVFP4: one FP32
+  int64_t activation_row = 0;           // codes of one token
+  int64_t activation_scale_row = 0;     // scales of one token
+  int64_t activation_tensor_scale = 0;  // NVFP4: one FP32
 };
 
 // A byte range of a part's segment; for zero points also the bit where the value starts in its
@@ -103,8 +107,9 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
 // The segment of `part` that tile `t` uses.
 int64_t SegmentOf(const CoreSchedule& schedule, DataPart part, int64_t t);
 
-// Whether tile `t` loads `part`: the weight parts when its N-tile differs from the previous
-// tile's, the activation parts when its M-tile does, the tensor scales with tile 0.
+// Whether tile `t` loads `part`: the weight parts when its block of N-tiles differs from the
+// previous tile's, the activation parts when its block of M-tiles does, the tensor scales with
+// tile 0.
 bool LoadsPart(const CoreSchedule& schedule, DataPart part, int64_t t);
 
 // The bytes of each buffer that tile `t` uses (its segments of the parts the buffer holds).

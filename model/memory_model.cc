@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <map>
 #include <sstream>
 #include <utility>
 
@@ -50,15 +51,18 @@ std::vector<DramRequest> Loads(const MemoryLayout& seg, const DramConfig& dram,
   return out;
 }
 
-// What the region of `part` in a buffer half is for: the largest tile's share of the part.
+// What the region of `part` in a buffer half is for: the largest segment's share of the part.
 std::string RegionOf(DataPart part, const LayerFormats& f, const CoreSchedule& s,
                      const MemoryLayout& layout) {
   const ArrayTile& largest = s.tiles[0];  // the first tile has the most rows and columns
+  // The first block has the most columns and rows.
+  const int64_t block_cols = std::min<int64_t>(s.n, s.block_n_tiles * s.array_cols);
+  const int64_t block_rows = std::min<int64_t>(s.m, s.block_m_tiles * s.array_rows);
   std::ostringstream out;
   switch (part) {
     case DataPart::kWeightCodes:
-      out << "weight codes (" << largest.cols_used << " columns x K=" << s.k << " of "
-          << f.weights.Name() << " at ";
+      out << "weight codes (" << block_cols << " columns x K=" << s.k << " of " << f.weights.Name()
+          << " at ";
       if (layout.group_bits.empty()) {
         out << f.weights.element.bits << " bits";
       } else {
@@ -66,22 +70,22 @@ std::string RegionOf(DataPart part, const LayerFormats& f, const CoreSchedule& s
       }
       break;
     case DataPart::kWeightScales:
-      out << "weight scales (" << largest.cols_used << " columns x " << layout.groups_per_row()
+      out << "weight scales (" << block_cols << " columns x " << layout.groups_per_row()
           << " groups of " << f.weights.Name();
       break;
     case DataPart::kZeroPoints:
-      out << "zero points (" << largest.cols_used << " columns x " << layout.groups_per_row()
+      out << "zero points (" << block_cols << " columns x " << layout.groups_per_row()
           << " groups of " << f.weights.Name();
       break;
     case DataPart::kWeightTensorScale:
       out << "the weight tensor scale (" << f.weights.Name();
       break;
     case DataPart::kActivationCodes:
-      out << "activation codes (" << largest.rows_used << " rows x K=" << s.k << " of "
+      out << "activation codes (" << block_rows << " rows x K=" << s.k << " of "
           << f.activations.Name() << " at " << f.activations.element.bits << " bits";
       break;
     case DataPart::kActivationScales:
-      out << "activation scales (" << largest.rows_used << " rows of " << f.activations.Name();
+      out << "activation scales (" << block_rows << " rows of " << f.activations.Name();
       break;
     case DataPart::kActivationTensorScale:
       out << "the activation tensor scale (" << f.activations.Name();
@@ -172,12 +176,17 @@ Stream StreamOf(const HardwareConfig& config, const MemoryLayout& layout, const 
 // What the core side of tile `t` moves: its NoC packets in order (docs/memory-model.md, "NoC")
 // and the words it reads from each buffer.
 struct TileTraffic {
-  std::vector<NocPacket> packets;
+  std::vector<NocPacket> packets;  // if asked for
   std::array<int64_t, kBufferKinds> read_words{};
+  // Sums over the packets.
+  int64_t inbound_flits = 0;
+  int64_t outbound_flits = 0;
+  int64_t flit_hops = 0;
+  int64_t first_unit_flits = 0;  // of unit 0's packets
 };
 
 TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
-                      const CoreSchedule& s, int64_t t) {
+                      const CoreSchedule& s, int64_t t, bool keep_packets) {
   const NocConfig& noc = config.noc;
   const bool bus = noc.topology == NocConfig::Topology::kBus;
   const int64_t mc = noc.mesh_columns;
@@ -218,7 +227,10 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
     p.flits = std::max<int64_t>(1, CeilDiv(bytes, noc.link_bytes));
     p.links = bus ? 1 : mesh_links;
     p.inbound = inbound;
-    traffic.packets.push_back(p);
+    (p.inbound ? traffic.inbound_flits : traffic.outbound_flits) += p.flits;
+    traffic.flit_hops += p.flits * p.links;
+    if (p.unit == 0) traffic.first_unit_flits += p.flits;
+    if (keep_packets) traffic.packets.push_back(p);
   };
   for (int64_t u = 0; u < s.units_per_tile; ++u) {
     for (int r = 0; r < tile.rows_used; ++r) {
@@ -240,6 +252,34 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
   return traffic;
 }
 
+// TrafficOf for every tile of a schedule, computed once per distinct tile: with uniform weight
+// groups a tile's traffic depends only on its shape and its place in its blocks (where its rows'
+// and columns' streams start in the buffer words); with mixed-precision groups on its columns too.
+class TrafficCache {
+ public:
+  TrafficCache(const HardwareConfig& config, const MemoryLayout& layout, const CoreSchedule& s)
+      : config_(config), layout_(layout), s_(s) {}
+
+  const TileTraffic& Of(int64_t t) {
+    const ArrayTile& tile = s_.tiles[t];
+    const int64_t row = tile.m0 - s_.MBlockOf(tile.m0) * s_.block_m_tiles * s_.array_rows;
+    const int64_t column = layout_.group_bits.empty()
+                               ? tile.n0 - s_.NBlockOf(tile.n0) * s_.block_n_tiles * s_.array_cols
+                               : tile.n0;
+    const std::array<int64_t, 4> key = {tile.rows_used, tile.cols_used, row, column};
+    auto it = cache_.find(key);
+    if (it == cache_.end())
+      it = cache_.emplace(key, TrafficOf(config_, layout_, s_, t, false)).first;
+    return it->second;
+  }
+
+ private:
+  const HardwareConfig& config_;
+  const MemoryLayout& layout_;
+  const CoreSchedule& s_;
+  std::map<std::array<int64_t, 4>, TileTraffic> cache_;
+};
+
 }  // namespace
 
 DramTimer::DramTimer(const DramConfig& dram)
@@ -250,9 +290,15 @@ int64_t DramTimer::Batch(const std::vector<DramRequest>& requests, int64_t start
   bool any = false;
   for (const DramRequest& r : requests) {
     const int64_t accepted = std::max(start_cycle, r.ready_cycle);
-    for (int64_t a = r.address; a < r.address + r.padded_bytes; a += dram_.burst_bytes) {
+    // The request's bursts row by row: within a row all go to one bank, the first may activate
+    // the row, and all get their column command at the same cycle, so the interface takes them
+    // back to back from the first one's data.
+    const int64_t end = r.address + r.padded_bytes;
+    for (int64_t a = r.address; a < end;) {
       any = true;
       const int64_t row = a / dram_.row_buffer_bytes;
+      const int64_t row_end = std::min(end, (row + 1) * dram_.row_buffer_bytes);
+      const int64_t bursts = (row_end - a + dram_.burst_bytes - 1) / dram_.burst_bytes;
       const size_t bank = static_cast<size_t>(row % dram_.banks);
       int64_t command = std::max(accepted, activation_end_[bank]);
       if (open_row_[bank] != row) {
@@ -261,7 +307,8 @@ int64_t DramTimer::Batch(const std::vector<DramRequest>& requests, int64_t start
         open_row_[bank] = row;
         ++row_activations_;
       }
-      bus = std::max(bus, command + dram_.latency_cycles) + dram_.BurstCycles();
+      bus = std::max(bus, command + dram_.latency_cycles) + bursts * dram_.BurstCycles();
+      a += bursts * dram_.burst_bytes;
     }
   }
   return any ? bus - start_cycle : 0;
@@ -299,7 +346,7 @@ std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerF
                                       const std::vector<uint8_t>& weight_group_bits) {
   CheckSchedule(config, formats, s);
   assert(t >= 0 && t < static_cast<int64_t>(s.tiles.size()) && "no such tile");
-  return TrafficOf(config, LayOutMemory(config, formats, s, weight_group_bits), s, t).packets;
+  return TrafficOf(config, LayOutMemory(config, formats, s, weight_group_bits), s, t, true).packets;
 }
 
 LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const LayerFormats& formats,
@@ -314,8 +361,7 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   const MixpeArray array(config);
   LayerMemoryPrediction p;
   p.layer = s.layer;
-  p.compute_cycles =
-      array.CoreCycles(s.m, s.k, s.n, s.unit, s.loop_order == LoopOrder::kNOuter).cycles;
+  p.compute_cycles = CoreScheduleCycles(s);
   const NocConfig& noc = config.noc;
   if (noc.topology == NocConfig::Topology::kBus) {
     p.noc_fill_cycles = noc.hop_latency_cycles;
@@ -328,6 +374,8 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
 
   // DRAM batches: loads of tile 0; in step t the loads of tile t+1, then the store of tile t-1;
   // the store of the last tile.
+  p.dram_batches.reserve(static_cast<size_t>(tiles) + 2);
+  p.tiles.reserve(static_cast<size_t>(tiles));
   p.dram_batches.push_back(Loads(seg, dram, s, 0));
   for (int64_t t = 0; t < tiles; ++t) {
     std::vector<DramRequest> batch;
@@ -365,16 +413,14 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   const int64_t c = s.units_per_tile * s.unit_interval;
   p.prologue_cycles = timer.Batch(p.dram_batches[0], 0);
   // Tile 0's first unit waits for its packets: they follow the loads onto the NoC.
-  TileTraffic traffic = TrafficOf(config, seg, s, 0);
-  for (const NocPacket& packet : traffic.packets) {
-    if (packet.unit == 0) p.noc_first_unit_cycles += packet.flits;
-  }
+  TrafficCache traffic_of(config, seg, s);
+  p.noc_first_unit_cycles = traffic_of.Of(0).first_unit_flits;
   int64_t b = p.prologue_cycles + p.noc_first_unit_cycles + p.noc_fill_cycles;
   int64_t last_output = 0;  // E: the last output of any tile in the output buffer
   int64_t last_dma = 0;     // the end of the last step's batch
   for (int64_t t = 0; t < tiles; ++t) {
     const ArrayTile& tile = s.tiles[t];
-    if (t > 0) traffic = TrafficOf(config, seg, s, t);
+    const TileTraffic& traffic = traffic_of.Of(t);
     TileMemory tm;
     tm.start_cycle = b;
     tm.working_set_bytes = WorkingSet(seg, s, t);
@@ -389,13 +435,10 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
     ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)] +=
         int64_t{tile.rows_used} * tile.cols_used *
         config.memory.Buffer(BufferKind::kOutputs).word_bits;
-    int64_t inbound = 0;
-    int64_t outbound = 0;
-    for (const NocPacket& packet : traffic.packets) {
-      (packet.inbound ? inbound : outbound) += packet.flits;
-      ev.noc_flits += packet.flits;
-      ev.noc_flit_hops += packet.flits * packet.links;
-    }
+    const int64_t inbound = traffic.inbound_flits;
+    const int64_t outbound = traffic.outbound_flits;
+    ev.noc_flits += inbound + outbound;
+    ev.noc_flit_hops += traffic.flit_hops;
     tm.noc_cycles = noc.topology == NocConfig::Topology::kBus ? inbound + outbound
                                                               : std::max(inbound, outbound);
     const int64_t stretched = std::max(c, tm.noc_cycles);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/input_error.h"
+#include "model/mixpe_array.h"
 
 namespace mixpe {
 namespace {
@@ -70,6 +71,63 @@ TEST(CoreSchedule, UnitsOfATileAreIssuedBackToBack) {
   // Unit 1 of tile 1 is unit 3 of the sequence.
   EXPECT_EQ(s.UnitStart(1, 1), 3 * 128);
   EXPECT_EQ(s.UnitStart(3, 1), 7 * 128);
+}
+
+// Blocks of 2 M-tiles x 1 N-tile, M-outer, on M = 10 (3 M-tiles), N = 8 (2 N-tiles): the block
+// of M-tiles 0-1 over N-tile 0, then over N-tile 1, then the ragged block of M-tile 2 alone.
+TEST(CoreSchedule, BlocksFollowTheLoopOrderAndSoDoTheirTiles) {
+  const CoreSchedule s =
+      TileCoreGemm(Array4x4(), "fc", 10, 128, 8, 128, TilePlan{LoopOrder::kMOuter, 2, 1});
+  EXPECT_EQ(FormatCoreSchedule(s),
+            "core fc m=10 k=128 n=8 unit=128 units_per_tile=1 array=4x4 unit_interval=128 "
+            "block=2x1 tiles=6\n"
+            "tile 0 m0=0 n0=0 rows=4 cols=4 units=0..0 start=0\n"
+            "tile 1 m0=4 n0=0 rows=4 cols=4 units=1..1 start=128\n"
+            "tile 2 m0=0 n0=4 rows=4 cols=4 units=2..2 start=256\n"
+            "tile 3 m0=4 n0=4 rows=4 cols=4 units=3..3 start=384\n"
+            "tile 4 m0=8 n0=0 rows=2 cols=4 units=4..4 start=512\n"
+            "tile 5 m0=8 n0=4 rows=2 cols=4 units=5..5 start=640\n");
+  EXPECT_EQ(s.MBlockOf(4), 0);
+  EXPECT_EQ(s.MBlockOf(8), 1);
+  EXPECT_EQ(TilePlanText(s.plan()), "m_outer 2x1");
+  // N-outer, blocks of 1 x 2: the N-tiles of a block left to right under one M-tile, then the
+  // next M-tile.
+  const CoreSchedule n =
+      TileCoreGemm(Array4x4(), "fc", 8, 128, 8, 128, TilePlan{LoopOrder::kNOuter, 1, 2});
+  ASSERT_EQ(n.tiles.size(), 4u);
+  EXPECT_EQ(n.tiles[1].m0, 0);
+  EXPECT_EQ(n.tiles[1].n0, 4);
+  EXPECT_EQ(n.tiles[2].m0, 4);
+  EXPECT_EQ(n.tiles[2].n0, 0);
+}
+
+// With blocks of 1 x 1 the schedule's cycles are the cycle model's in either loop order; blocks
+// change the order of the tiles and so which tile ends last.
+TEST(CoreSchedule, CyclesOfTheScheduleAreTheCycleModelsWithoutBlocks) {
+  const HardwareConfig config = Array4x4();
+  for (LoopOrder order : {LoopOrder::kMOuter, LoopOrder::kNOuter}) {
+    const CoreSchedule s = TileCoreGemm(config, "fc", 10, 256, 7, 128, order);
+    EXPECT_EQ(CoreScheduleCycles(s),
+              MixpeArray(config).CoreCycles(10, 256, 7, 128, order == LoopOrder::kNOuter).cycles);
+  }
+  // M-outer 3x1 on 3 M-tiles x 2 N-tiles ends with the tile at m0=8, n0=4 (2 x 3 outputs) as
+  // M-outer 1x1 does; N-outer 1x1 ends with the same tile too.
+  const CoreSchedule blocked =
+      TileCoreGemm(config, "fc", 10, 256, 7, 128, TilePlan{LoopOrder::kMOuter, 3, 1});
+  EXPECT_EQ(CoreScheduleCycles(blocked), MixpeArray(config).CoreCycles(10, 256, 7, 128).cycles);
+}
+
+TEST(CoreSchedule, RejectsBlocksOutsideTheLayersTiles) {
+  try {
+    TileCoreGemm(Array4x4(), "fc", 10, 128, 8, 128, TilePlan{LoopOrder::kMOuter, 4, 1});
+    FAIL() << "a block of 4 M-tiles on 3 was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "layer fc: block_m_tiles=4 is outside [1, 3], the layer's M-tiles on the 4x4 array "
+              "of test.yaml");
+  }
+  EXPECT_THROW(TileCoreGemm(Array4x4(), "fc", 10, 128, 8, 128, TilePlan{LoopOrder::kMOuter, 1, 0}),
+               InputError);
 }
 
 TEST(CoreSchedule, CutsTheSameTilesAsTheArraySchedule) {

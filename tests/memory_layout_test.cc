@@ -69,6 +69,15 @@ Layer MakeLayer(int64_t m, int64_t k, int64_t n, const std::string& weights,
   return layer;
 }
 
+// The same, in blocks of `plan`.
+Layer MakeBlockedLayer(int64_t m, int64_t k, int64_t n, const std::string& weights,
+                       const TilePlan& plan, const std::vector<uint8_t>& group_bits = {}) {
+  Layer layer = MakeLayer(m, k, n, weights, "int8_token", group_bits);
+  layer.schedule = TileCoreGemm(Config(), "fc", m, k, n, layer.formats.unit, plan);
+  layer.layout = LayOutMemory(Config(), layer.formats, layer.schedule, group_bits);
+  return layer;
+}
+
 // "[begin,end)", with "+b" for a first bit other than 0, or "-" for nothing.
 std::string Text(const ByteRange& r) {
   if (r.bytes() == 0) return "-";
@@ -228,6 +237,58 @@ TEST(MemoryLayoutTest, MixedWidthsWithTheirGroupWidths) {
   const Layer widest = MakeLayer(4, 64, 4, "intmix234_g32_asym", "int8_token");
   EXPECT_EQ(widest.layout.sizes.weight_column, Bytes(4, 32));
   EXPECT_EQ(Slices(widest, DataPart::kZeroPoints, 0, 3), (Strings{"[3,4)", "[3,4)+4"}));
+}
+
+// Blocks: M = 10 (M-tiles of 4, 4, 2 rows), N = 10 (N-tiles of 4, 4, 2 columns), int4_g32 x
+// int8_token at K = 64 (32 bytes of codes and 4 of scales a column, 64 bytes and a 2-byte scale a
+// row). Blocks of 2 M-tiles x 2 N-tiles: activation segments of 8 and 2 rows, weight segments of
+// 8 and 2 columns; a tile's rows and columns start at their place in the block.
+TEST(MemoryLayoutTest, BlocksOfTilesShareASegment) {
+  const Layer layer = MakeBlockedLayer(10, 64, 10, "int4_g32", TilePlan{LoopOrder::kMOuter, 2, 2});
+  const MemoryLayout& l = layer.layout;
+  const CoreSchedule& s = layer.schedule;
+  EXPECT_EQ(Segments(l, DataPart::kWeightCodes), (Bytes{8 * 32, 2 * 32}));
+  EXPECT_EQ(Segments(l, DataPart::kWeightScales), (Bytes{8 * 4, 2 * 4}));
+  EXPECT_EQ(Segments(l, DataPart::kActivationCodes), (Bytes{8 * 64, 2 * 64}));
+  EXPECT_EQ(Segments(l, DataPart::kActivationScales), (Bytes{8 * 2, 2 * 2}));
+  EXPECT_EQ(Segments(l, DataPart::kOutputs).size(), 9u);  // still one per tile
+  // Tiles: (0,0) (0,4) (4,0) (4,4), then (0,8) (4,8), then (8,0) (8,4), then (8,8).
+  ASSERT_EQ(s.tiles[3].m0, 4);
+  ASSERT_EQ(s.tiles[3].n0, 4);
+  ASSERT_EQ(s.tiles[4].n0, 8);
+  // Tile 3's column 1 is column 5 of N-block 0; its row 2 is row 6 of M-block 0.
+  EXPECT_EQ(StreamStart(l, s, DataPart::kWeightCodes, 3, 1), 5 * 32);
+  EXPECT_EQ(StreamStart(l, s, DataPart::kWeightScales, 3, 1), 5 * 4);
+  EXPECT_EQ(StreamStart(l, s, DataPart::kActivationCodes, 3, 2), 6 * 64);
+  EXPECT_EQ(StreamStart(l, s, DataPart::kActivationScales, 3, 2), 6 * 2);
+  // Tile 4 (m0=0, n0=8) starts N-block 1: its column 0 is that segment's first.
+  EXPECT_EQ(StreamStart(l, s, DataPart::kWeightCodes, 4, 0), 0);
+  EXPECT_EQ(SegmentOf(s, DataPart::kWeightCodes, 4), 1);
+  EXPECT_EQ(SegmentOf(s, DataPart::kActivationCodes, 4), 0);
+  // Loads: a block's segment once, with its first tile; the activations again when the block of
+  // M-tiles changes (tile 6).
+  EXPECT_TRUE(LoadsPart(s, DataPart::kWeightCodes, 0));
+  EXPECT_FALSE(LoadsPart(s, DataPart::kWeightCodes, 1));
+  EXPECT_FALSE(LoadsPart(s, DataPart::kWeightCodes, 3));
+  EXPECT_TRUE(LoadsPart(s, DataPart::kWeightCodes, 4));
+  EXPECT_FALSE(LoadsPart(s, DataPart::kActivationCodes, 4));
+  EXPECT_TRUE(LoadsPart(s, DataPart::kActivationCodes, 6));
+  EXPECT_TRUE(LoadsPart(s, DataPart::kWeightCodes, 6));
+  // A half holds the largest segments.
+  EXPECT_EQ(HalfBytes(l, BufferKind::kWeights), 8 * 32);
+  EXPECT_EQ(HalfBytes(l, BufferKind::kActivations), 8 * 64 + 16);
+
+  // Mixed widths: column 5's codes start after columns 4 (of block 0, from column 0): the sum of
+  // the widths of columns 0-4 (2 groups each).
+  const std::vector<uint8_t> widths = {2, 3, 4, 4, 2, 2, 3, 4, 2, 4, 3, 3, 4, 2, 2, 2, 3, 3, 4, 4};
+  const Layer mixed = MakeBlockedLayer(10, 64, 10, "intmix234_g32_asym",
+                                       TilePlan{LoopOrder::kMOuter, 2, 2}, widths);
+  // Columns 0-4: (2+3) + (4+4) + (2+2) + (3+4) + (2+4) groups of 32 x bits / 8 = 4 x bits each.
+  EXPECT_EQ(StreamStart(mixed.layout, mixed.schedule, DataPart::kWeightCodes, 3, 1),
+            4 * (5 + 8 + 4 + 7 + 6));
+  // Column 8 (tile 4, column 0) starts N-block 1.
+  EXPECT_EQ(StreamStart(mixed.layout, mixed.schedule, DataPart::kWeightCodes, 4, 0), 0);
+  EXPECT_EQ(Segments(mixed.layout, DataPart::kWeightCodes)[1], 4 * (6 + 8));  // columns 8, 9
 }
 
 // int3_g32_asym, K = 128: four groups, U = G = 32. A column: 128 x 3 bits = 48 bytes of codes,

@@ -180,6 +180,8 @@ const std::vector<std::string>& SmallLayerText() {
       "unit=32",   // the group, 32, is shorter than the token's block, all of K
       "group=32",  //
       "loop_order=m_outer",
+      "block_m_tiles=1",  // a block is one tile: each M-tile's activations loaded on their own
+      "block_n_tiles=1",
       "array=4x4",
       "unit_interval=32",  // max(U = 32, 2 x 4 rows - 1 = 7, (4 + 4) / 2 = 4)
       "units_per_tile=2",  // K / U
@@ -526,6 +528,11 @@ const BadText kBadTexts[] = {
      "units_per_tile=3\n",
      "units_per_tile=",
      {"units_per_tile: expected K/unit = 64/32 = 2, got 3"}},
+    {"block_larger_than_the_layer",
+     "block_m_tiles=1",
+     "block_m_tiles=3",
+     "block_m_tiles=",
+     {"block_m_tiles: expected an integer in [1, 2], got '3'"}},
     {"unknown_loop_order",
      "loop_order=m_outer",
      "loop_order=diagonal",
@@ -620,12 +627,12 @@ const BadText kBadTexts[] = {
      "segment=1 address=128 ",
      "segment=1 address=64 ",
      "part=weight_codes segment=1",
-     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 21), bytes [0, 128)"}},
+     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 23), bytes [0, 128)"}},
     {"segment_past_the_image",
      "image_bytes=5888",
      "image_bytes=5770",
      "part=outputs segment=5",
-     {"the segment ends at byte 5776, past image_bytes=5770 (line 42)"}},
+     {"the segment ends at byte 5776, past image_bytes=5770 (line 44)"}},
     {"missing_image_bytes",
      "image_bytes=5888\n",
      "",
@@ -833,7 +840,8 @@ TEST(ScheduleConfigCheckTest, CatchesALoopOrderItsTilesDoNotFollow) {
   const std::string text =
       ReplaceOnce(WriteSchedule(SmallLayer()), "loop_order=m_outer", "loop_order=n_outer");
   EXPECT_TRUE(ContainsAll(ConfigError(text, Config("array_4x4_w4")),
-                          {"tile=1: the tile at m0=0 n0=4", "gives m0=4 n0=0 in n_outer order"}));
+                          {"tile=1: the tile at m0=0 n0=4",
+                           "gives m0=4 n0=0 in n_outer order with blocks of 1x1 tiles"}));
 }
 
 TEST(ScheduleConfigCheckTest, CatchesAnEditedUnitSpacing) {

@@ -10,7 +10,7 @@ namespace mixpe {
 namespace {
 
 // Column widths of the table; negative: left-aligned. The last column is not padded.
-constexpr int kWidths[] = {-10, 6, 6, 6, -22, -7, 12, 12, 8, 12, 6, 10, 8, 0};
+constexpr int kWidths[] = {-10, 6, 6, 6, -22, -11, 12, 12, 8, 12, 6, 10, 8, 0};
 constexpr size_t kColumns = sizeof kWidths / sizeof kWidths[0];
 
 std::string Int(int64_t v) { return std::to_string(v); }
@@ -76,8 +76,8 @@ std::string ExplainDifference(const CosimLayerReport& r) {
 }
 
 void PrintCosimHeader(std::ostream& out) {
-  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "loop", "cycles", "model", "diff",
-                 "core_alone", "util", "energy_uJ", "e_diff", "bit-exact"});
+  PrintRow(out, {"layer", "M", "K", "N", "weights x activations", "tile plan", "cycles", "model",
+                 "diff", "core_alone", "util", "energy_uJ", "e_diff", "bit-exact"});
   out.flush();
 }
 
@@ -87,7 +87,7 @@ void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const Cosi
                                 (static_cast<double>(config.rows) * config.cols * r.run.cycles)
                           : 0.0;
   PrintRow(out, {r.layer.name, Int(r.layer.m), Int(r.layer.k), Int(r.layer.n), r.formats,
-                 r.loop_order, Int(r.run.cycles), Int(r.prediction.cycles),
+                 r.tile_plan, Int(r.run.cycles), Int(r.prediction.cycles),
                  Fixed(Percent(r.run.cycles, r.prediction.cycles), "%+.2f%%"), Int(r.core_cycles),
                  Fixed(100.0 * util, "%.1f%%"), Fixed(r.run.energy.TotalPj() * 1e-6, "%.2f"),
                  Fixed(Percent(r.run.energy.TotalPj(), r.prediction.energy.TotalPj()), "%+.3f%%"),

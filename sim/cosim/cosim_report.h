@@ -18,8 +18,8 @@ namespace mixpe {
 
 struct CosimLayerReport {
   GemmLayer layer;
-  std::string formats;     // "weights x activations"
-  std::string loop_order;  // of the schedule run (LoopOrderName)
+  std::string formats;    // "weights x activations"
+  std::string tile_plan;  // of the schedule run (TilePlanText)
   CosimLayerResult run;
   LayerMemoryPrediction prediction;
   int64_t core_cycles = 0;  // the core alone, with an ideal memory (MixpeArray::CoreCycles)

@@ -53,8 +53,9 @@ std::vector<uint8_t> BuildLayerImage(const MemoryLayout& layout, const CoreSched
   std::vector<uint8_t> image(static_cast<size_t>(layout.image_bytes), 0);
   const int weight_bits = formats.weights.element.bits;
   const int activation_bits = formats.activations.element.bits;
-  const int64_t cols = schedule.array_cols;
-  const int64_t rows = schedule.array_rows;
+  // One segment per block of N-tiles (weights) and of M-tiles (activations).
+  const int64_t cols = schedule.block_n_tiles * schedule.array_cols;
+  const int64_t rows = schedule.block_m_tiles * schedule.array_rows;
   for (int64_t j = 0; j * cols < layout.n; ++j) {
     const int64_t last = std::min(layout.n, (j + 1) * cols);
     const PackedTensor packed = PackTensor(SliceRows(w, j * cols, last), weight_bits);
