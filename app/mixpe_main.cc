@@ -89,16 +89,51 @@ bool Selected(const GemmLayer& layer, const std::vector<std::string>& only_layer
          std::find(only_layers.begin(), only_layers.end(), layer.name) != only_layers.end();
 }
 
+// The schedule a layer runs with: the mapper's, or the tile plan of
+// `schedules_dir`/<layer>.schedule (as `mixpe compile --output-dir` writes them, perhaps edited)
+// once the file has been checked against the layer and the config. `group_bits`: the widths of the
+// layer's quantized weight groups (empty: the format's widest), which the file must match if it
+// gives its own.
+MappedLayer ScheduleLayer(const HardwareConfig& config, const GemmLayer& layer,
+                          const LayerFormats& formats, MapObjective objective,
+                          const std::vector<uint8_t>& group_bits,
+                          const std::string& schedules_dir) {
+  if (schedules_dir.empty()) return MapLayer(config, layer, formats, objective, group_bits);
+  const std::string path = schedules_dir + "/" + layer.name + ".schedule";
+  std::ifstream file(path);
+  if (!file) {
+    throw InputError(path + ": cannot read the schedule of layer " + layer.name +
+                     " (--schedules names a directory of <layer>.schedule files, as mixpe "
+                     "compile --output-dir writes them)");
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  const LayerSchedule schedule = ParseSchedule(text.str(), path);
+  CheckScheduleMatchesLayer(schedule, layer, formats);
+  CheckScheduleAgainstConfig(schedule, config);
+  if (!schedule.layout.group_bits.empty() && !group_bits.empty() &&
+      schedule.layout.group_bits != group_bits) {
+    throw InputError(path + ": [group_bits]: the widths differ from those of layer " + layer.name +
+                     "'s quantized weights; leave the section out to lay the layer out with its "
+                     "own");
+  }
+  MappedLayer mapped;
+  mapped.schedule = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit,
+                                 schedule.core.plan());
+  mapped.prediction = PredictLayerMemory(config, formats, mapped.schedule, group_bits);
+  return mapped;
+}
+
 // The whole memory system and the core, layer by layer.
 int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
                const std::vector<std::string>& only_layers, const std::string& waves_path,
-               MapObjective objective) {
+               MapObjective objective, const std::string& schedules_dir) {
   // The DRAM holds the largest selected layer's image.
   int64_t dram_bytes = 0;
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
-    const MappedLayer mapped = MapLayer(config, layer, formats, objective);
+    const MappedLayer mapped = ScheduleLayer(config, layer, formats, objective, {}, schedules_dir);
     dram_bytes = std::max(dram_bytes, LayerImageBytes(config, formats, mapped.schedule));
   }
   Accelerator<Vmixpe_core_main> top("top", config, dram_bytes);
@@ -109,7 +144,8 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     const GemmLayer& layer = trace.layers[i];
     if (!Selected(layer, only_layers)) continue;
     const LayerData data = MakeLayerData(config, layer, trace.seed + i, /*core_operands=*/false);
-    MappedLayer mapped = MapLayer(config, layer, data.formats, objective, data.weights.block_bits);
+    MappedLayer mapped = ScheduleLayer(config, layer, data.formats, objective,
+                                       data.weights.block_bits, schedules_dir);
     const CoreSchedule& schedule = mapped.schedule;
     CosimLayerReport r;
     r.layer = layer;
@@ -135,7 +171,7 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
 
 int Run(const std::string& config_path, const std::string& trace_path,
         const std::vector<std::string>& only_layers, const std::string& waves_path, bool core_only,
-        MapObjective objective) {
+        MapObjective objective, const std::string& schedules_dir) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
   CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
@@ -144,6 +180,11 @@ int Run(const std::string& config_path, const std::string& trace_path,
     throw InputError(
         "--trace-waves needs exactly one --layer: a waveform of a whole trace would "
         "be too large to open");
+  }
+  if (core_only && !schedules_dir.empty()) {
+    throw InputError(
+        "--schedules gives the schedules of the memory system; --core-only runs the core "
+        "alone, without one");
   }
   if (!waves_path.empty() && !std::ofstream(waves_path)) {
     throw InputError(waves_path + ": cannot write the waveform file");
@@ -156,7 +197,7 @@ int Run(const std::string& config_path, const std::string& trace_path,
     if (core_only) {
       TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
     } else {
-      MapLayer(config, layer, formats, objective);  // a schedule that fits the buffers
+      ScheduleLayer(config, layer, formats, objective, {}, schedules_dir);  // fits the buffers
     }
   }
 
@@ -165,7 +206,9 @@ int Run(const std::string& config_path, const std::string& trace_path,
             << config.frequency_mhz << " MHz) from " << config_path << "\n"
             << (core_only ? "mode: the core alone, on an ideal memory\n\n"
                           : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
-  if (!core_only) return CoSimulate(config, trace, only_layers, waves_path, objective);
+  if (!core_only) {
+    return CoSimulate(config, trace, only_layers, waves_path, objective, schedules_dir);
+  }
   VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
   if (!waves_path.empty()) core.OpenWaves(waves_path);
   const std::vector<LayerReport> reports = RunLayers(core, config, trace, only_layers);
@@ -274,6 +317,11 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember({"cycles", "energy", "edp"}));
   run->add_flag("--core-only", core_only,
                 "run the RTL core alone on an ideal memory (no DRAM, buffers or NoC)");
+  std::string schedules_dir;
+  run->add_option("--schedules", schedules_dir,
+                  "run each layer with the tile plan of <dir>/<layer>.schedule (as mixpe compile "
+                  "--output-dir writes them) instead of the mapper's")
+      ->check(CLI::ExistingDirectory);
   std::string waves_path;
   run->add_option("--trace-waves", waves_path,
                   "write an FST waveform of the RTL to this file (needs exactly one --layer)");
@@ -318,7 +366,7 @@ int sc_main(int argc, char** argv) {
                             mixpe::ParseMapObjective(objective, "--objective"), out_dir);
     }
     return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only,
-                      mixpe::ParseMapObjective(objective, "--objective"));
+                      mixpe::ParseMapObjective(objective, "--objective"), schedules_dir);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

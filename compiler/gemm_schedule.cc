@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "compiler/layer_trace.h"
 #include "model/input_error.h"
 #include "model/mixpe_array.h"
 
@@ -135,6 +136,16 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
     s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
   }
   return s;
+}
+
+TilePlan TracePlanOf(const GemmLayer& layer) {
+  TilePlan plan;
+  if (!layer.loop_order.empty()) {
+    plan.loop_order = ParseLoopOrder(layer.loop_order, "layer " + layer.name);
+  }
+  if (layer.block_m_tiles > 0) plan.block_m_tiles = layer.block_m_tiles;
+  if (layer.block_n_tiles > 0) plan.block_n_tiles = layer.block_n_tiles;
+  return plan;
 }
 
 std::string TilePlanText(const TilePlan& plan) {

@@ -64,6 +64,11 @@ struct TilePlan {
   int64_t block_n_tiles = 1;
 };
 
+// The plan a trace layer gives (GemmLayer::loop_order, block_m_tiles, block_n_tiles), M-outer in
+// 1 x 1 blocks where it gives none. Throws InputError on an unknown loop order.
+struct GemmLayer;
+TilePlan TracePlanOf(const GemmLayer& layer);
+
 // "m_outer 4x1": the loop order and the blocks (M-tiles x N-tiles).
 std::string TilePlanText(const TilePlan& plan);
 

@@ -27,12 +27,14 @@ std::string JoinNames(const std::vector<std::string>& names) {
 }
 
 // The format the layer names under `key`, or the config's default; parsed, and checked to be one
-// the config lists. `kind` is "weight" or "activation".
+// the config lists. `kind` is "weight" or "activation"; `origin` says where a format the trace
+// did not write comes from (an attention layer's), or is empty.
 template <typename Format, typename Parse>
 Format ResolveOne(const GemmLayer& layer, const std::string& key, const std::string& written,
                   const std::vector<std::string>& config_names,
                   const std::vector<Format>& config_formats, const HardwareConfig& config,
-                  const std::string& kind, Parse parse, bool* is_default) {
+                  const std::string& kind, const std::string& origin, Parse parse,
+                  bool* is_default) {
   if (config_formats.empty()) {
     FailLayer(layer, key, "config " + config.source_file + " lists no " + kind + " formats");
   }
@@ -48,8 +50,85 @@ Format ResolveOne(const GemmLayer& layer, const std::string& key, const std::str
     if (supported.Name() == format.Name()) return format;
   }
   FailLayer(layer, key,
-            kind + " format '" + written + "' is not supported by config " + config.source_file +
-                ": it supports " + JoinNames(config_names));
+            kind + " format '" + written + "'" + origin + " is not supported by config " +
+                config.source_file + ": it supports " + JoinNames(config_names));
+}
+
+// Sizes are bounded so that M*K, K*N and M*N fit comfortably in memory-sized integers; the
+// hardware config bounds the reduction unit further (pe.max_k).
+constexpr int64_t kMaxDim = int64_t{1} << 20;
+// An attention layer's derived repeat count (batch x kv_heads x token groups) may exceed the
+// bound of a written `repeat`: it is only counted, never simulated.
+constexpr int64_t kMaxAttentionRepeat = int64_t{1} << 32;
+
+// layers[i].attention: the shape, and the GEMM it lowers to (docs/trace-format.md, "Attention
+// layers"). Everything the GEMM needs follows from the shape, so the keys that would say it again
+// are refused rather than checked for agreement.
+void ReadAttentionLayer(const YamlMap& item, GemmLayer* layer) {
+  for (const char* key : {"m", "k", "n", "repeat"}) {
+    if (item.Has(key)) {
+      item.Fail(key, "an attention layer's " + std::string(key) +
+                         " follows from its attention shape; leave it out");
+    }
+  }
+  for (const char* key : {"weights", "activations"}) {
+    if (item.Has(key)) {
+      item.Fail(key,
+                "an attention layer's formats follow from its attention shape "
+                "(int{kv_bits}_gch cache codes x fp16); leave it out");
+    }
+  }
+  if (item.Has("conv")) {
+    item.Fail("conv", "a layer is a convolution or an attention product, not both");
+  }
+  const YamlMap a = item.Map("attention");
+  a.RejectUnknownKeys({"product", "batch", "heads", "kv_heads", "head_dim", "queries", "kv_len",
+                       "kv_bits", "kv_group"});
+  AttentionShape& s = layer->attention;
+  s.product = a.Choice("product", {"score", "value"}) == "score" ? AttentionProduct::kScore
+                                                                 : AttentionProduct::kValue;
+  s.batch = a.Int("batch", 1, kMaxDim);
+  s.heads = a.Int("heads", 1, kMaxDim);
+  s.kv_heads = a.Has("kv_heads") ? a.Int("kv_heads", 1, kMaxDim) : s.heads;
+  if (s.heads % s.kv_heads != 0) {
+    a.Fail("kv_heads", "kv_heads=" + std::to_string(s.kv_heads) +
+                           " does not divide heads=" + std::to_string(s.heads) +
+                           " (grouped-query attention shares each KV head among heads/kv_heads "
+                           "query heads)");
+  }
+  s.head_dim = a.Int("head_dim", 1, kMaxDim);
+  s.queries = a.Int("queries", 1, kMaxDim);
+  s.kv_len = a.Int("kv_len", 1, kMaxDim);
+  s.kv_bits = static_cast<int>(a.Int("kv_bits", 2, 4));
+  if (s.kv_bits == 3) a.Fail("kv_bits", "expected 2 or 4 (KIVI's cache widths), got 3");
+  if (s.product == AttentionProduct::kScore) {
+    s.kv_group = a.Int("kv_group", 1, kMaxDim);
+    if (s.kv_len % s.kv_group != 0) {
+      a.Fail("kv_len", "kv_len=" + std::to_string(s.kv_len) +
+                           " is not a multiple of kv_group=" + std::to_string(s.kv_group) +
+                           " (keys are quantized per channel in groups of kv_group tokens)");
+    }
+  } else if (a.Has("kv_group")) {
+    a.Fail("kv_group",
+           "the value product takes no kv_group: values are quantized per token over all of "
+           "head_dim (kv_group belongs to product: score)");
+  }
+  if (s.gemm_m() > kMaxDim) {
+    a.Fail("queries", "the lowered GEMM's M = queries x heads/kv_heads = " +
+                          std::to_string(s.gemm_m()) + " exceeds " + std::to_string(kMaxDim));
+  }
+  if (s.gemm_repeat() > kMaxAttentionRepeat) {
+    a.Fail("batch", "the lowered GEMM occurs " + std::to_string(s.gemm_repeat()) +
+                        " times (batch x kv_heads" +
+                        (s.product == AttentionProduct::kScore ? " x kv_len/kv_group" : "") +
+                        "), more than " + std::to_string(kMaxAttentionRepeat));
+  }
+  layer->m = s.gemm_m();
+  layer->k = s.gemm_k();
+  layer->n = s.gemm_n();
+  layer->repeat = s.gemm_repeat();
+  layer->weights = s.weight_format();
+  layer->activations = AttentionShape::activation_format();
 }
 
 }  // namespace
@@ -63,19 +142,18 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   trace.model = root.String("model");
   trace.seed = static_cast<uint64_t>(root.Int("seed", 0, int64_t{1} << 62));
   std::set<std::string> names;
-  // Sizes are bounded so that M*K, K*N and M*N fit comfortably in memory-sized integers; the
-  // hardware config bounds the reduction unit further (pe.max_k).
-  constexpr int64_t kMaxDim = int64_t{1} << 20;
   for (const YamlMap& item : root.MapList("layers")) {
-    item.RejectUnknownKeys(
-        {"name", "m", "k", "n", "weights", "activations", "loop_order", "repeat", "conv"});
+    item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations", "loop_order",
+                            "block_m_tiles", "block_n_tiles", "repeat", "conv", "attention"});
     GemmLayer layer;
     layer.source_file = path;
     layer.index = static_cast<int>(trace.layers.size());
     layer.name = item.String("name");
     if (!names.insert(layer.name).second)
       item.Fail("name", "duplicate layer name '" + layer.name + "'");
-    if (item.Has("conv")) {
+    if (item.Has("attention")) {
+      ReadAttentionLayer(item, &layer);
+    } else if (item.Has("conv")) {
       // A convolution: its GEMM's M and K follow from the shape (im2col).
       for (const char* key : {"m", "k"}) {
         if (item.Has(key)) {
@@ -112,8 +190,10 @@ LayerTrace LoadLayerTrace(const std::string& path) {
       layer.m = item.Int("m", 1, kMaxDim);
       layer.k = item.Int("k", 1, kMaxDim);
     }
-    layer.n = item.Int("n", 1, kMaxDim);
-    if (item.Has("repeat")) layer.repeat = item.Int("repeat", 1, kMaxDim);
+    if (!layer.attention.present()) {
+      layer.n = item.Int("n", 1, kMaxDim);
+      if (item.Has("repeat")) layer.repeat = item.Int("repeat", 1, kMaxDim);
+    }
     // Names are checked here so a typo fails before any config is read; whether the hardware runs
     // the format is ResolveLayerFormats' business.
     if (item.Has("weights")) {
@@ -139,6 +219,10 @@ LayerTrace LoadLayerTrace(const std::string& path) {
                   "unknown loop order '" + layer.loop_order + "', expected m_outer or n_outer");
       }
     }
+    // At most the layer's tiles along the side, which the hardware config decides: the mapper
+    // checks that.
+    if (item.Has("block_m_tiles")) layer.block_m_tiles = item.Int("block_m_tiles", 1, kMaxDim);
+    if (item.Has("block_n_tiles")) layer.block_n_tiles = item.Int("block_n_tiles", 1, kMaxDim);
     trace.layers.push_back(layer);
   }
   return trace;
@@ -148,12 +232,18 @@ LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& c
   LayerFormats f;
   bool weights_default = false;
   bool activations_default = false;
+  // An attention layer's formats follow from its shape: a refusal names the key they came from.
+  const bool attention = layer.attention.present();
   f.weights =
-      ResolveOne(layer, "weights", layer.weights, config.weight_format_names, config.weight_formats,
-                 config, "weight", ParseWeightFormat, &weights_default);
-  f.activations = ResolveOne(layer, "activations", layer.activations,
-                             config.activation_format_names, config.activation_formats, config,
-                             "activation", ParseActivationFormat, &activations_default);
+      ResolveOne(layer, attention ? "attention.kv_bits" : "weights", layer.weights,
+                 config.weight_format_names, config.weight_formats, config, "weight",
+                 attention ? " (the attention layer's KV cache codes with unit scales)" : "",
+                 ParseWeightFormat, &weights_default);
+  f.activations =
+      ResolveOne(layer, attention ? "attention" : "activations", layer.activations,
+                 config.activation_format_names, config.activation_formats, config, "activation",
+                 attention ? " (the attention layer's folded query or probabilities)" : "",
+                 ParseActivationFormat, &activations_default);
   const std::string default_note = " (the default of config " + config.source_file + ")";
   const ReductionBlocks blocks = ReductionBlocksOf(f.weights, f.activations, layer.k);
   switch (blocks.problem) {

@@ -8,6 +8,7 @@
 
 #include "model/gemm_operands.h"
 #include "model/hardware_config.h"
+#include "model/kv_cache.h"
 #include "model/quant_format.h"
 
 namespace mixpe {
@@ -24,12 +25,19 @@ struct GemmLayer {
   // "m_outer" or "n_outer" (compiler/gemm_schedule.h, LoopOrder); empty: the mapper chooses
   // (compiler/mapper.h).
   std::string loop_order;
+  // Blocks of the tile plan (compiler/gemm_schedule.h, TilePlan): M-tiles whose activations, and
+  // N-tiles whose weights, a buffer half holds together; 0: the mapper chooses.
+  int64_t block_m_tiles = 0;
+  int64_t block_n_tiles = 0;
   // How many times the layer occurs in the model (e.g. once per decoder block): it is simulated
   // once and counted this many times in a run's totals.
   int64_t repeat = 1;
   // A convolution lowered by im2col (m and k derived from it, n its output channels); absent
   // (conv.present() false) for a linear layer.
   ConvShape conv;
+  // An attention product over a quantized KV cache (m, k, n, repeat and both formats derived from
+  // it; model/kv_cache.h); absent (attention.present() false) for a linear layer.
+  AttentionShape attention;
   // Where the layer was read from, for messages: the trace file and its index in `layers`.
   std::string source_file;
   int index = 0;
@@ -58,9 +66,10 @@ struct LayerFormats {
 
 // Resolves the layer's formats against `config` (an empty name means the config's first entry)
 // and computes its reduction unit. Throws InputError naming the trace file, the layer and the key
-// (layers[i].weights, layers[i].activations or layers[i].k) if a format is unknown or not in the
-// config's `formats` lists, if K is not a multiple of a format's group or block size, or if the
-// unit is longer than the config's pe.max_k.
+// (layers[i].weights, layers[i].activations or layers[i].k; for an attention layer, whose formats
+// follow from its shape, layers[i].attention.kv_bits and layers[i].attention) if a format is
+// unknown or not in the config's `formats` lists, if K is not a multiple of a format's group or
+// block size, or if the unit is longer than the config's pe.max_k.
 LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& config);
 
 // The blocks along K of a format pair at reduction length K: the weight group (all of K for

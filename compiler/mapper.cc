@@ -159,26 +159,45 @@ MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
     orders = {ParseLoopOrder(layer.loop_order, layer.source_file + ": layer " + layer.name)};
   }
   Search s(config, layer, formats, objective, weight_group_bits);
+  // Blocks the trace gives are kept (0: searched); they must not exceed the layer's tiles.
+  const std::string where = layer.source_file + ": layers[" + std::to_string(layer.index) + "].";
+  auto check_block = [&](const char* key, int64_t block, int64_t tiles, const char* side) {
+    if (block <= tiles) return;
+    throw InputError(where + key + ": layer " + layer.name + " has " + std::to_string(tiles) + " " +
+                     side + "-tiles on the " + std::to_string(config.rows) + "x" +
+                     std::to_string(config.cols) + " array of " + config.source_file + ", got " +
+                     std::to_string(block));
+  };
+  check_block("block_m_tiles", layer.block_m_tiles, s.MTiles(), "M");
+  check_block("block_n_tiles", layer.block_n_tiles, s.NTiles(), "N");
+  const int64_t first_m = layer.block_m_tiles > 0 ? layer.block_m_tiles : 1;
+  const int64_t first_n = layer.block_n_tiles > 0 ? layer.block_n_tiles : 1;
+  const int64_t last_m = layer.block_m_tiles > 0 ? layer.block_m_tiles : s.MTiles();
+  const int64_t last_n = layer.block_n_tiles > 0 ? layer.block_n_tiles : s.NTiles();
   // The smallest plan of the first order first: its reason is the one reported if none fits.
-  s.Evaluate(TilePlan{orders.front(), 1, 1});
+  s.Evaluate(TilePlan{orders.front(), first_m, first_n});
   for (LoopOrder order : orders) {
-    TilePlan plan{order, 1, 1};
+    TilePlan plan{order, first_m, first_n};
     if (search == MapSearch::kExhaustive) {
-      for (int64_t bn = 1; bn <= s.NTiles(); ++bn) {
-        for (int64_t bm = 1; bm <= s.MTiles(); ++bm) {
+      for (int64_t bn = first_n; bn <= last_n; ++bn) {
+        for (int64_t bm = first_m; bm <= last_m; ++bm) {
           if (!s.Evaluate(TilePlan{order, bm, bn}).rejected.empty()) break;
         }
       }
       continue;
     }
-    // The reuse block first, then the other one from the best.
+    // The reuse block first, then the other one from the best; a block the trace gives is not
+    // scanned.
     const bool m_outer = order == LoopOrder::kMOuter;
     int64_t TilePlan::*reuse = m_outer ? &TilePlan::block_m_tiles : &TilePlan::block_n_tiles;
     int64_t TilePlan::*other = m_outer ? &TilePlan::block_n_tiles : &TilePlan::block_m_tiles;
+    const bool reuse_fixed = (m_outer ? layer.block_m_tiles : layer.block_n_tiles) > 0;
+    const bool other_fixed = (m_outer ? layer.block_n_tiles : layer.block_m_tiles) > 0;
     const int64_t reuse_most = m_outer ? s.MTiles() : s.NTiles();
     const int64_t other_most = m_outer ? s.NTiles() : s.MTiles();
-    plan = s.Scan(plan, reuse, reuse_most);
-    s.Scan(plan, other, other_most);
+    if (!reuse_fixed) plan = s.Scan(plan, reuse, reuse_most);
+    if (!other_fixed) plan = s.Scan(plan, other, other_most);
+    s.Evaluate(plan);
   }
   return s.Finish();
 }

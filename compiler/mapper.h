@@ -1,8 +1,9 @@
 // The mapper: for a layer on a hardware config, the schedule with the least cycles, energy or
 // energy-delay product, by the analytical memory model (model/memory_model.h). Its space is the
 // tile plan (compiler/gemm_schedule.h, TilePlan): the loop order of the core's output tiles and
-// the blocks of M-tiles and N-tiles a buffer half holds. A layer that names its loop order in the
-// trace keeps it. docs/mapper.md describes the search and measures it against the exhaustive one.
+// the blocks of M-tiles and N-tiles a buffer half holds. A layer that names its loop order or a
+// block in the trace keeps it, and the rest is searched. docs/mapper.md describes the search and
+// measures it against the exhaustive one.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +48,9 @@ struct MappedLayer {
 };
 
 // Maps `layer` (formats from ResolveLayerFormats). Ties keep the earlier candidate (M-outer
-// first, smaller blocks first). Throws InputError if no candidate fits the buffers, with the
-// reason of the smallest (1 x 1 blocks, the first loop order).
+// first, smaller blocks first). Throws InputError naming the trace key if a block the layer gives
+// exceeds its tiles, and if no candidate fits the buffers, with the reason of the smallest (1 x 1
+// blocks, or the layer's own, in the first loop order).
 MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
                      const LayerFormats& formats, MapObjective objective,
                      const std::vector<uint8_t>& weight_group_bits = {},

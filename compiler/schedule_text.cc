@@ -1082,4 +1082,23 @@ void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareCon
   }
 }
 
+void CheckScheduleMatchesLayer(const LayerSchedule& schedule, const GemmLayer& layer,
+                               const LayerFormats& formats) {
+  const ConfigComparison compare(schedule, HardwareConfig{});
+  const std::string of_layer = "the trace's layer " + layer.name + " (" + layer.source_file + ")";
+  auto same = [&](const std::string& key, const auto& in_schedule, const auto& in_trace) {
+    if (in_schedule == in_trace) return;
+    std::ostringstream message;
+    message << "the schedule has " << in_schedule << ", but " << of_layer << " has " << in_trace;
+    compare.Fail(key, message.str());
+  };
+  const CoreSchedule& c = schedule.core;
+  same("name", c.layer, layer.name);
+  same("m", c.m, layer.m);
+  same("k", c.k, layer.k);
+  same("n", c.n, layer.n);
+  same("weights", schedule.weights_format, formats.weights.Name());
+  same("activations", schedule.activations_format, formats.activations.Name());
+}
+
 }  // namespace mixpe

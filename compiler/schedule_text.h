@@ -71,4 +71,9 @@ LayerSchedule ParseSchedule(const std::string& text, const std::string& source_n
 // output segments it moves. Then CheckBuffersFit: the regions must fit half of every buffer.
 void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareConfig& config);
 
+// Throws InputError naming the schedule's file, line and field if the schedule is not for `layer`
+// (a trace layer, with its formats resolved on the config): its name, M, K, N and both formats.
+void CheckScheduleMatchesLayer(const LayerSchedule& schedule, const GemmLayer& layer,
+                               const LayerFormats& formats);
+
 }  // namespace mixpe

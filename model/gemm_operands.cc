@@ -27,35 +27,19 @@ GemmOperands RandomGemmOperands(int64_t m, int64_t k, int64_t n, int activation_
   return ops;
 }
 
-namespace {
-
-// A standard normal variate from two 53-bit uniforms (Box-Muller); unlike
-// std::normal_distribution, the same on every standard library.
-class PortableNormal {
- public:
-  explicit PortableNormal(uint64_t seed) : rng_(seed) {}
-  double operator()() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    const double u1 = (static_cast<double>(rng_() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
-    const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;          // [0, 1)
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double angle = 2.0 * M_PI * u2;
-    spare_ = radius * std::sin(angle);
-    has_spare_ = true;
-    return radius * std::cos(angle);
+double PortableNormal::operator()() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
   }
-  uint64_t Bits() { return rng_(); }
-
- private:
-  std::mt19937_64 rng_;
-  double spare_ = 0;
-  bool has_spare_ = false;
-};
-
-}  // namespace
+  const double u1 = (static_cast<double>(rng_() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+  const double u2 = static_cast<double>(rng_() >> 11) * 0x1.0p-53;          // [0, 1)
+  const double radius = std::sqrt(-2.0 * std::log(u1));
+  const double angle = 2.0 * M_PI * u2;
+  spare_ = radius * std::sin(angle);
+  has_spare_ = true;
+  return radius * std::cos(angle);
+}
 
 RealGemmOperands RandomRealGemmOperands(int64_t m, int64_t k, int64_t n, uint64_t seed) {
   constexpr int kOutlierOneIn = 16;

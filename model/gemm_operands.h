@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 namespace mixpe {
@@ -25,6 +26,22 @@ struct GemmOperands {
 // operands on every platform).
 GemmOperands RandomGemmOperands(int64_t m, int64_t k, int64_t n, int activation_bits,
                                 int weight_bits, uint64_t seed);
+
+// A standard normal variate from two 53-bit uniforms of std::mt19937_64 (Box-Muller); unlike
+// std::normal_distribution, the same on every standard library. Every generator of real operands
+// here and in model/kv_cache.h draws from it.
+class PortableNormal {
+ public:
+  explicit PortableNormal(uint64_t seed) : rng_(seed) {}
+  double operator()();
+  // 64 raw bits from the same stream (e.g. to pick outlier channels).
+  uint64_t Bits() { return rng_(); }
+
+ private:
+  std::mt19937_64 rng_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
 
 // Real-valued operands of a quantized GEMM, before quantization: A is M x K (one row per token), W
 // is K x N, both row-major.

@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "model/gemm_operands.h"
+#include "model/input_error.h"
+#include "model/kv_cache.h"
 #include "model/mixpe_array.h"
 #include "model/mpgemm.h"
 
@@ -14,12 +16,30 @@ LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, ui
                         bool core_operands) {
   LayerData data;
   data.formats = ResolveLayerFormats(layer, config);
-  const RealGemmOperands real = layer.conv.present()
-                                    ? RandomRealConvOperands(layer.conv, layer.n, seed)
-                                    : RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
-  data.activations =
-      QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
-  data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
+  if (layer.attention.present()) {
+    // The GEMM of one token group (score) or of one KV head (value) over a KIVI-quantized cache:
+    // folded FP16 activations and the cache codes with unit scales (model/kv_cache.h).
+    const AttentionShape& shape = layer.attention;
+    if (layer.m != shape.gemm_m() || layer.k != shape.gemm_k() || layer.n != shape.gemm_n() ||
+        data.formats.weights.Name() != shape.weight_format() ||
+        data.formats.activations.Name() != AttentionShape::activation_format()) {
+      throw InputError("layer " + layer.name + ": an attention layer must keep the GEMM of its " +
+                       "shape (M=" + std::to_string(shape.gemm_m()) +
+                       ", K=" + std::to_string(shape.gemm_k()) +
+                       ", N=" + std::to_string(shape.gemm_n()) + ", " + shape.weight_format() +
+                       " x " + AttentionShape::activation_format() + ")");
+    }
+    AttentionOperands ops = RandomAttentionOperands(shape, seed);
+    data.activations = std::move(ops.activations);
+    data.weights = std::move(ops.weights);
+  } else {
+    const RealGemmOperands real = layer.conv.present()
+                                      ? RandomRealConvOperands(layer.conv, layer.n, seed)
+                                      : RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
+    data.activations =
+        QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
+    data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
+  }
   if (!core_operands) return data;
   CoreWidths widths;
   widths.activation_bits = config.activation_bits;
@@ -30,14 +50,15 @@ LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, ui
 
 LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,
                        const CoreRunResult& run) {
-  const GemmCycleEstimate est = MixpeArray(config).CoreCycles(
-      layer.m, layer.k, layer.n, data.formats.unit, layer.loop_order == "n_outer");
+  // The closed-form cycles over the tiles in the order the trace's plan gives them.
+  const CoreSchedule schedule = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n,
+                                             data.formats.unit, TracePlanOf(layer));
   LayerReport report;
   report.layer = layer;
   report.formats = data.formats.weights.Name() + " x " + data.formats.activations.Name();
   report.unit = data.formats.unit;
-  report.tiles = est.tiles;
-  report.model_cycles = est.cycles;
+  report.tiles = static_cast<int64_t>(schedule.tiles.size());
+  report.model_cycles = CoreScheduleCycles(schedule);
   report.cycles = run.cycles;
   report.detail = run.error;
   if (run.cycles > 0) {

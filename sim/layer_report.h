@@ -34,8 +34,11 @@ struct LayerReport {
   bool pass() const { return outputs_match() && cycles_match(); }
 };
 
-// One layer's data, reproducible from a seed: real operands (RandomRealGemmOperands) quantized to
-// the layer's formats by the golden quantizers, and the same split for the core.
+// One layer's data, reproducible from a seed: real operands (RandomRealGemmOperands, or a random
+// image lowered by im2col for a convolution) quantized to the layer's formats by the golden
+// quantizers, and the same split for the core. An attention layer gets the GEMM of its KIVI
+// cache (RandomAttentionOperands, model/kv_cache.h): folded FP16 activations and the cache codes
+// as int{kv_bits}_gch weights with unit scales.
 struct LayerData {
   LayerFormats formats;
   BlockedTensor activations;
@@ -43,7 +46,8 @@ struct LayerData {
   CoreOperands core;  // empty unless asked for
 };
 // `core_operands`: also split them for the core (the co-simulation decodes its own from the
-// DRAM image instead).
+// DRAM image instead). Throws InputError if the layer does not resolve on `config`, or if an
+// attention layer's GEMM or formats differ from its shape's (a layer edited after loading).
 LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
                         bool core_operands = true);
 

@@ -12,18 +12,11 @@ LayerReport RunLayer(VerilatedCore<VCore>& core, const HardwareConfig& config,
                      const GemmLayer& layer, uint64_t seed) {
   const LayerData data = MakeLayerData(config, layer, seed);
   const int unit = data.formats.unit;
-  const LoopOrder order = layer.loop_order.empty()
-                              ? LoopOrder::kMOuter
-                              : ParseLoopOrder(layer.loop_order, "layer " + layer.name);
   const CoreSchedule schedule =
-      TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, unit, order);
+      TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, unit, TracePlanOf(layer));
   // Watchdog: twice the predicted length, plus room for the pipeline, is far more than any
   // correct run needs.
-  const int64_t limit =
-      2 * MixpeArray(config)
-              .CoreCycles(layer.m, layer.k, layer.n, unit, order == LoopOrder::kNOuter)
-              .cycles +
-      1000;
+  const int64_t limit = 2 * CoreScheduleCycles(schedule) + 1000;
   const auto begin = std::chrono::steady_clock::now();
   const CoreRunResult run = core.Run(schedule, data.core, limit);
   const auto end = std::chrono::steady_clock::now();

@@ -123,14 +123,16 @@ TEST(HardwareConfigTest, ShippedDefaultConfigLoadsWithItsDocumentedValues) {
   EXPECT_EQ(ShortDescription(config), "16x16 W4A16 acc32");
   EXPECT_EQ(config.weight_format_names,
             (std::vector<std::string>{"int4_g128", "int4_g128_asym", "intmix234_g128", "mxint4",
-                                      "mxfp4", "nvfp4"}));
+                                      "mxfp4", "nvfp4", "int2_gch", "int4_gch"}));
   EXPECT_EQ(config.activation_format_names,
             (std::vector<std::string>{"int8_token", "fp16", "mxint8"}));
   // Parsed alongside the names, in the same order: the first is a layer's default.
-  ASSERT_EQ(config.weight_formats.size(), 6u);
+  ASSERT_EQ(config.weight_formats.size(), 8u);
   EXPECT_EQ(config.weight_formats[0].family, WeightFamily::kGroupInt);
   EXPECT_EQ(config.weight_formats[0].group_size, 128);
   EXPECT_EQ(config.weight_formats[5].family, WeightFamily::kNvFp4);
+  EXPECT_EQ(config.weight_formats[6].group_size, 0);  // int2_gch: per channel
+  EXPECT_EQ(config.weight_formats[6].element.bits, 2);
   ASSERT_EQ(config.activation_formats.size(), 3u);
   EXPECT_EQ(config.activation_formats[0].family, ActivationFamily::kInt8PerToken);
   EXPECT_EQ(config.activation_formats[1].family, ActivationFamily::kFp16);

@@ -107,12 +107,12 @@ TEST(LayerTraceTest, SmallCoreTraceResolvesOnTheDefaultConfig) {
     const char* weights;
     const char* activations;
     int unit;
-  } expected[] = {{"int4_g128", "int8_token", 128},
-                  {"mxint4", "mxint8", 32},
-                  {"nvfp4", "int8_token", 16},
-                  {"intmix234_g128", "fp16", 128},
-                  {"int4_g128_asym", "fp16", 128},
-                  {"int4_g128", "int8_token", 128}};  // conv3x3, K = 1152
+  } expected[] = {
+      {"int4_g128", "int8_token", 128}, {"mxint4", "mxint8", 32},
+      {"nvfp4", "int8_token", 16},      {"intmix234_g128", "fp16", 128},
+      {"int4_g128_asym", "fp16", 128},  {"int4_g128", "int8_token", 128},  // conv3x3, K = 1152
+      {"int4_gch", "fp16", 64},    // attn_score, K = head_dim 64
+      {"int4_gch", "fp16", 128}};  // attn_value, K = kv_len 256
   ASSERT_EQ(trace.layers.size(), std::size(expected));
   for (size_t i = 0; i < trace.layers.size(); ++i) {
     SCOPED_TRACE(trace.layers[i].name);
@@ -526,6 +526,268 @@ TEST(LayerTraceTest, ConvKernelLargerThanThePaddedInputIsRefused) {
                 "padding: 1}}"));
   EXPECT_TRUE(
       IsFieldError(LoadError(path), path, "layers[0].conv.kernel", {"kernel of 7", "6 x 6"}));
+}
+
+}  // namespace
+}  // namespace mixpe
+
+namespace mixpe {
+namespace {
+
+// --- Attention layers (docs/trace-format.md, "Attention layers") ---------------------------------
+
+constexpr char kScoreLayer[] =
+    "{name: s, attention: {product: score, batch: 16, heads: 32, kv_heads: 8, head_dim: 128, "
+    "queries: 1, kv_len: 4096, kv_bits: 2, kv_group: 32}}";
+constexpr char kValueLayer[] =
+    "{name: v, attention: {product: value, batch: 16, heads: 32, kv_heads: 8, head_dim: 128, "
+    "queries: 1, kv_len: 4096, kv_bits: 4}}";
+
+std::string AttentionTrace(const std::string& layer) {
+  return "version: 1\nmodel: m\nseed: 1\nlayers:\n  - " + layer + "\n";
+}
+
+// Score: M = queries x heads/kv_heads = 1 x 4, K = head_dim, N = kv_group, one GEMM per token
+// group of each KV head of each sequence: 16 x 8 x 4096/32. Value: K = kv_len, N = head_dim,
+// 16 x 8 GEMMs.
+TEST(LayerTraceTest, AttentionLayersAreLoweredToTheirGemms) {
+  const LayerTrace trace =
+      LoadLayerTrace(WriteTempFile("version: 1\nmodel: m\nseed: 1\nlayers:\n  - " +
+                                   std::string(kScoreLayer) + "\n  - " + kValueLayer + "\n"));
+  ASSERT_EQ(trace.layers.size(), 2u);
+  const GemmLayer& s = trace.layers[0];
+  EXPECT_TRUE(s.attention.present());
+  EXPECT_FALSE(s.conv.present());
+  EXPECT_EQ(s.attention.product, AttentionProduct::kScore);
+  EXPECT_EQ(s.m, 4);
+  EXPECT_EQ(s.k, 128);
+  EXPECT_EQ(s.n, 32);
+  EXPECT_EQ(s.repeat, 16 * 8 * 128);
+  EXPECT_EQ(s.weights, "int2_gch");
+  EXPECT_EQ(s.activations, "fp16");
+  const GemmLayer& v = trace.layers[1];
+  EXPECT_EQ(v.attention.product, AttentionProduct::kValue);
+  EXPECT_EQ(v.m, 4);
+  EXPECT_EQ(v.k, 4096);
+  EXPECT_EQ(v.n, 128);
+  EXPECT_EQ(v.repeat, 16 * 8);
+  EXPECT_EQ(v.weights, "int4_gch");
+  EXPECT_EQ(v.activations, "fp16");
+  EXPECT_EQ(v.attention.kv_group, 0);
+}
+
+// Without kv_heads every query head has its own KV head (M = queries); prefill stacks the prompt's
+// tokens as rows, and a loop order may still be given.
+TEST(LayerTraceTest, AttentionKvHeadsDefaultToHeads) {
+  const LayerTrace trace = LoadLayerTrace(WriteTempFile(AttentionTrace(
+      "{name: s, loop_order: n_outer, attention: {product: score, batch: 2, heads: 32, "
+      "head_dim: 128, queries: 7, kv_len: 64, kv_bits: 4, kv_group: 64}}")));
+  const GemmLayer& s = trace.layers[0];
+  EXPECT_EQ(s.attention.kv_heads, 32);
+  EXPECT_EQ(s.m, 7);
+  EXPECT_EQ(s.repeat, 2 * 32 * 1);
+  EXPECT_EQ(s.loop_order, "n_outer");
+  EXPECT_EQ(s.weights, "int4_gch");
+}
+
+class AttentionBadEditTest : public testing::TestWithParam<BadEdit> {};
+
+TEST_P(AttentionBadEditTest, IsRejectedNamingTheKeyAndWhatWasExpected) {
+  const BadEdit& param = GetParam();
+  const std::string path =
+      WriteTempFile(AttentionTrace(ReplaceOnce(kScoreLayer, param.from, param.to)));
+  EXPECT_TRUE(IsFieldError(LoadError(path), path, param.key_path, param.expected_words));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    GemmKeys, AttentionBadEditTest,
+    testing::Values(BadEdit{"M",
+                            "{name: s,",
+                            "{name: s, m: 4,",
+                            "layers[0].m",
+                            {"follows from its attention shape"}},
+                    BadEdit{"K",
+                            "{name: s,",
+                            "{name: s, k: 128,",
+                            "layers[0].k",
+                            {"follows from its attention shape"}},
+                    BadEdit{"N",
+                            "{name: s,",
+                            "{name: s, n: 32,",
+                            "layers[0].n",
+                            {"follows from its attention shape"}},
+                    BadEdit{"Repeat",
+                            "{name: s,",
+                            "{name: s, repeat: 2,",
+                            "layers[0].repeat",
+                            {"follows from its attention shape"}},
+                    BadEdit{"Weights",
+                            "{name: s,",
+                            "{name: s, weights: int2_gch,",
+                            "layers[0].weights",
+                            {"formats follow from its attention shape", "leave it out"}},
+                    BadEdit{"Activations",
+                            "{name: s,",
+                            "{name: s, activations: fp16,",
+                            "layers[0].activations",
+                            {"formats follow from its attention shape"}},
+                    BadEdit{
+                        "Conv",
+                        "{name: s,",
+                        "{name: s, conv: {batch: 1, channels: 8, height: 4, width: 4, kernel: 3},",
+                        "layers[0].conv",
+                        {"convolution or an attention product, not both"}}),
+    BadEditName);
+
+INSTANTIATE_TEST_SUITE_P(
+    Shape, AttentionBadEditTest,
+    testing::Values(
+        BadEdit{"KvBits3",
+                "kv_bits: 2",
+                "kv_bits: 3",
+                "layers[0].attention.kv_bits",
+                {"2 or 4", "got 3"}},
+        BadEdit{"KvBits8",
+                "kv_bits: 2",
+                "kv_bits: 8",
+                "layers[0].attention.kv_bits",
+                {"[2, 4]", "got 8"}},
+        BadEdit{"KvBits1",
+                "kv_bits: 2",
+                "kv_bits: 1",
+                "layers[0].attention.kv_bits",
+                {"[2, 4]", "got 1"}},
+        BadEdit{"BatchZero",
+                "batch: 16",
+                "batch: 0",
+                "layers[0].attention.batch",
+                {"[1, 1048576]", "got 0"}},
+        BadEdit{"HeadsNegative",
+                "heads: 32",
+                "heads: -1",
+                "layers[0].attention.heads",
+                {"[1, 1048576]"}},
+        BadEdit{"KvHeadsZero",
+                "kv_heads: 8",
+                "kv_heads: 0",
+                "layers[0].attention.kv_heads",
+                {"[1, 1048576]"}},
+        BadEdit{"HeadDimZero",
+                "head_dim: 128",
+                "head_dim: 0",
+                "layers[0].attention.head_dim",
+                {"[1, 1048576]"}},
+        BadEdit{"QueriesZero",
+                "queries: 1",
+                "queries: 0",
+                "layers[0].attention.queries",
+                {"[1, 1048576]"}},
+        BadEdit{"KvLenZero",
+                "kv_len: 4096",
+                "kv_len: 0",
+                "layers[0].attention.kv_len",
+                {"[1, 1048576]"}},
+        BadEdit{"KvGroupZero",
+                "kv_group: 32",
+                "kv_group: 0",
+                "layers[0].attention.kv_group",
+                {"[1, 1048576]"}},
+        BadEdit{"KvHeadsDoNotDivideHeads",
+                "kv_heads: 8",
+                "kv_heads: 5",
+                "layers[0].attention.kv_heads",
+                {"kv_heads=5 does not divide heads=32"}},
+        BadEdit{"KvLenNotAMultipleOfTheGroup",
+                "kv_len: 4096",
+                "kv_len: 4100",
+                "layers[0].attention.kv_len",
+                {"kv_len=4100 is not a multiple of kv_group=32"}},
+        BadEdit{"ScoreWithoutKvGroup",
+                ", kv_group: 32",
+                "",
+                "layers[0].attention.kv_group",
+                {"missing"}},
+        BadEdit{"ValueWithKvGroup",
+                "product: score",
+                "product: value",
+                "layers[0].attention.kv_group",
+                {"value product takes no kv_group"}},
+        BadEdit{"UnknownProduct",
+                "product: score",
+                "product: softmax",
+                "layers[0].attention.product",
+                {"score", "value"}},
+        BadEdit{
+            "MissingProduct", "product: score, ", "", "layers[0].attention.product", {"missing"}},
+        BadEdit{"UnknownKey",
+                "kv_group: 32",
+                "kv_group: 32, residual: 128",
+                "layers[0].attention.residual",
+                {"unknown key", "'kv_group'"}},
+        BadEdit{"RepeatTooLarge",
+                "batch: 16, heads: 32, kv_heads: 8",
+                "batch: 1048576, heads: 1024, kv_heads: 1024",
+                "layers[0].attention.batch",
+                {"occurs 137438953472 times", "more than 4294967296"}}),
+    BadEditName);
+
+// On the default config both widths resolve (int2_gch and int4_gch are listed), with FP16
+// alignment units of gcd(K, 128).
+TEST(LayerTraceTest, AttentionLayersResolveOnTheDefaultConfig) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  const LayerTrace trace =
+      LoadLayerTrace(WriteTempFile("version: 1\nmodel: m\nseed: 1\nlayers:\n  - " +
+                                   std::string(kScoreLayer) + "\n  - " + kValueLayer + "\n"));
+  const LayerFormats s = ResolveLayerFormats(trace.layers[0], config);
+  EXPECT_EQ(s.weights.Name(), "int2_gch");
+  EXPECT_EQ(s.activations.Name(), "fp16");
+  EXPECT_EQ(s.unit, 128);
+  const LayerFormats v = ResolveLayerFormats(trace.layers[1], config);
+  EXPECT_EQ(v.weights.Name(), "int4_gch");
+  EXPECT_EQ(v.unit, 128);
+}
+
+// A config without the cache's format: the refusal names the key the format came from.
+TEST(LayerTraceTest, AttentionFormatsTheConfigLacksAreRefusedNamingKvBits) {
+  const HardwareConfig config =
+      LoadHardwareConfig(MIXPE_SOURCE_DIR "/tests/configs/array_4x4_w4a16.yaml");
+  const std::string path = WriteTempFile(AttentionTrace(kScoreLayer));
+  const LayerTrace trace = LoadLayerTrace(path);
+  EXPECT_TRUE(ContainsAll(ResolveError(trace.layers[0], config),
+                          {path + ": layers[0].attention.kv_bits: layer s: ",
+                           "weight format 'int2_gch' (the attention layer's KV cache codes with "
+                           "unit scales) is not supported by config",
+                           "it supports int4_g128"}));
+  const HardwareConfig no_fp16 = ConfigWithFormats({"int2_gch"}, {"int8_token"});
+  EXPECT_TRUE(ContainsAll(ResolveError(trace.layers[0], no_fp16),
+                          {path + ": layers[0].attention: layer s: ",
+                           "activation format 'fp16' (the attention layer's folded query or "
+                           "probabilities) is not supported by config hw.yaml"}));
+}
+
+// The shipped LLaMA-2-7B attention trace: 32 heads without GQA, head_dim 128, decode batch 16
+// over a 4096-token 2-bit cache.
+TEST(LayerTraceTest, ShippedLlamaAttentionTraceLowersBothProducts) {
+  const LayerTrace trace = LoadLayerTrace(MIXPE_SOURCE_DIR "/traces/llama2_7b_attention_kivi.yaml");
+  ASSERT_EQ(trace.layers.size(), 2u);
+  const GemmLayer& s = trace.layers[0];
+  EXPECT_EQ(s.name, "attn_score");
+  EXPECT_EQ(s.m, 1);
+  EXPECT_EQ(s.k, 128);
+  EXPECT_EQ(s.n, 32);
+  EXPECT_EQ(s.repeat, 16 * 32 * 4096 / 32);
+  const GemmLayer& v = trace.layers[1];
+  EXPECT_EQ(v.name, "attn_value");
+  EXPECT_EQ(v.m, 1);
+  EXPECT_EQ(v.k, 4096);
+  EXPECT_EQ(v.n, 128);
+  EXPECT_EQ(v.repeat, 16 * 32);
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  for (const GemmLayer& layer : trace.layers) {
+    const LayerFormats f = ResolveLayerFormats(layer, config);
+    EXPECT_EQ(f.weights.Name(), "int2_gch");
+    EXPECT_EQ(f.activations.Name(), "fp16");
+  }
 }
 
 }  // namespace
