@@ -3,6 +3,8 @@
 // SystemC, and the Verilated RTL core (the PE array with dequantization) built from the hardware
 // YAML. It checks the DRAM's output image bit for bit and the cycles and energy against the
 // golden model, and prints a report. `--core-only` runs the core alone on an ideal memory.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -12,11 +14,13 @@
 #include <iostream>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #include "Vmixpe_core_main.h"
 #include "compiler/layer_trace.h"
 #include "compiler/mapper.h"
 #include "compiler/schedule_text.h"
+#include "explore/sweep.h"
 #include "model/accuracy_study.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -249,6 +253,109 @@ int Compile(const std::string& config_path, const std::string& trace_path,
   return 0;
 }
 
+// A progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string what) : what_(std::move(what)), shown_(isatty(2) != 0) {}
+  void Update(int64_t done, int64_t total) {
+    if (!shown_ || total <= 0) return;
+    const int width = 40;
+    const int filled = static_cast<int>(width * done / total);
+    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld", what_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string what_;
+  bool shown_;
+};
+
+// The Pareto front and a summary of a sweep's results, and its files in `out_dir`: sweep.csv,
+// sweep.json and, unless `plot` is false, pareto.png.
+void ReportSweep(const std::string& source, const std::vector<std::string>& axes,
+                 std::vector<SweepResult> results, const std::string& out_dir, bool plot) {
+  MarkPareto(&results);
+  int64_t ok = 0;
+  for (const SweepResult& r : results) ok += r.ok() ? 1 : 0;
+  std::printf("%lld design points: %lld costed, %lld without figures (see sweep.csv's status)\n",
+              static_cast<long long>(results.size()), static_cast<long long>(ok),
+              static_cast<long long>(results.size() - ok));
+  std::printf("Pareto front (latency against energy):\n%8s  %-40s %-22s %14s %12s %10s %6s\n",
+              "point", "values", "hardware", "cycles", "time_us", "energy_uJ", "util");
+  for (const SweepResult& r : results) {
+    if (!r.pareto) continue;
+    std::string values;
+    for (size_t a = 0; a < axes.size(); ++a) values += (a ? " " : "") + axes[a] + "=" + r.labels[a];
+    std::printf("%8lld  %-40s %-22s %14lld %12.1f %10.1f %5.1f%%\n",
+                static_cast<long long>(r.point), values.c_str(), r.hardware.c_str(),
+                static_cast<long long>(r.cycles), r.time_us, r.energy_uj, 100 * r.utilization);
+  }
+  const std::string csv = out_dir + "/sweep.csv";
+  const std::string json = out_dir + "/sweep.json";
+  if (!(std::ofstream(csv) << SweepCsv(axes, results))) throw InputError(csv + ": cannot write");
+  if (!(std::ofstream(json) << SweepJson(source, axes, results))) {
+    throw InputError(json + ": cannot write");
+  }
+  std::printf("wrote %s and %s", csv.c_str(), json.c_str());
+  if (plot && ok > 0) {
+    const std::string png = out_dir + "/pareto.png";
+    PlotPareto(results, "mixpe sweep: " + source, png);
+    std::printf(" and %s", png.c_str());
+  }
+  std::printf("\n");
+}
+
+// Explores a design space (docs/sweep.md), or one shard of it.
+int Sweep(const std::string& space_path, const std::string& out_dir, int jobs,
+          const std::string& shard_text, bool plot) {
+  const SweepSpace space = LoadSweepSpace(space_path);
+  LoadLayerTrace(space.trace);  // a bad trace fails here, not once per point
+  const Shard shard = shard_text.empty() ? Shard{} : ParseShard(shard_text, "--shard");
+  std::printf("mixpe sweep: %s: %lld design points over %s on %s, objective %s\n",
+              space_path.c_str(), static_cast<long long>(space.points()), space.trace.c_str(),
+              space.base_config.c_str(), MapObjectiveName(space.objective));
+  ProgressBar bar("sweep");
+  const std::vector<SweepResult> results =
+      RunSweep(space, shard, jobs, [&](int64_t done, int64_t total) { bar.Update(done, total); });
+  if (!shard_text.empty()) {
+    const std::string csv = out_dir + "/sweep-" + std::to_string(shard.index) + "-of-" +
+                            std::to_string(shard.count) + ".csv";
+    if (!(std::ofstream(csv) << SweepCsv(AxisKeys(space), results))) {
+      throw InputError(csv + ": cannot write");
+    }
+    std::printf("shard %lld/%lld: %zu points; wrote %s (mixpe merge joins the shards)\n",
+                static_cast<long long>(shard.index), static_cast<long long>(shard.count),
+                results.size(), csv.c_str());
+    return 0;
+  }
+  ReportSweep(space_path, AxisKeys(space), results, out_dir, plot);
+  return 0;
+}
+
+// Joins the CSVs of a sharded sweep and reports them as one.
+int Merge(const std::vector<std::string>& inputs, const std::string& out_dir, bool plot) {
+  std::vector<std::string> axes;
+  std::vector<SweepResult> results;
+  for (const std::string& path : inputs) {
+    for (SweepResult& r : ReadSweepCsv(path, &axes)) results.push_back(std::move(r));
+  }
+  std::sort(results.begin(), results.end(),
+            [](const SweepResult& a, const SweepResult& b) { return a.point < b.point; });
+  for (size_t i = 1; i < results.size(); ++i) {
+    if (results[i].point == results[i - 1].point) {
+      throw InputError("point " + std::to_string(results[i].point) +
+                       " is in more than one input: the same shard given twice?");
+    }
+  }
+  std::string source = "merged from";
+  for (const std::string& path : inputs) source += " " + path;
+  ReportSweep(source, axes, std::move(results), out_dir, plot);
+  return 0;
+}
+
 // Prints the accuracy table of docs/numerics.md; fails if a combination exceeds its bound.
 int Accuracy(const AccuracyProblem& problem, bool markdown) {
   int failures = 0;
@@ -338,6 +445,36 @@ int sc_main(int argc, char** argv) {
       ->add_option("-o,--output-dir", out_dir,
                    "write <layer>.schedule files into this directory instead of printing")
       ->check(CLI::ExistingDirectory);
+  std::string space_path;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string shard;
+  bool no_plot = false;
+  std::string sweep_dir = ".";
+  CLI::App* sweep = app.add_subcommand(
+      "sweep",
+      "Explore a design space with the mapper and the analytical model: CSV, JSON, Pareto plot");
+  sweep->add_option("space", space_path, "design-space YAML (docs/sweep.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep->add_option("-o,--output-dir", sweep_dir, "where sweep.csv, sweep.json, pareto.png go")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+  sweep->add_option("-j,--jobs", jobs, "threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  sweep->add_option("--shard", shard,
+                    "evaluate only points p with p mod N = i (i/N, 0 <= i < N), e.g. one task of "
+                    "a Slurm job array; join the shards with mixpe merge");
+  sweep->add_flag("--no-plot", no_plot, "do not draw pareto.png");
+  std::vector<std::string> merge_inputs;
+  CLI::App* merge = app.add_subcommand("merge", "Join the CSVs of a sharded sweep and report them");
+  merge->add_option("csv", merge_inputs, "the shards' CSV files")
+      ->required()
+      ->check(CLI::ExistingFile);
+  merge->add_option("-o,--output-dir", sweep_dir, "where sweep.csv, sweep.json, pareto.png go")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+  merge->add_flag("--no-plot", no_plot, "do not draw pareto.png");
   mixpe::AccuracyProblem problem;
   bool markdown = false;
   CLI::App* accuracy = app.add_subcommand(
@@ -361,6 +498,8 @@ int sc_main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
+    if (*sweep) return mixpe::Sweep(space_path, sweep_dir, jobs, shard, !no_plot);
+    if (*merge) return mixpe::Merge(merge_inputs, sweep_dir, !no_plot);
     if (*compile) {
       return mixpe::Compile(config_path, trace_path, only_layers,
                             mixpe::ParseMapObjective(objective, "--objective"), out_dir);

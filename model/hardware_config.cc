@@ -214,11 +214,14 @@ int DequantTermBits(int accumulator_bits, int weight_bits) {
 }
 
 HardwareConfig LoadHardwareConfig(const std::string& path) {
-  const YamlMap root = YamlMap::LoadFile(path);
+  return LoadHardwareConfigYaml(YamlMap::LoadFile(path), path);
+}
+
+HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& path) {
   root.RejectUnknownKeys(
       {"version", "name", "array", "pe", "formats", "clock", "memory", "noc", "energy"});
   HardwareConfig config;
-  config.source_file = path;
+  config.source_file = root.file();
   root.Int("version", 1, 1);
   config.name = root.String("name");
 

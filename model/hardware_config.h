@@ -99,6 +99,11 @@ struct HardwareConfig {
 // Reads and validates a hardware YAML. Throws InputError naming the file, the key and what was
 // expected on any missing key, wrong type, unknown key or impossible value.
 HardwareConfig LoadHardwareConfig(const std::string& path);
+// The same for a YAML mapping already parsed (e.g. a base config with a design point's keys
+// replaced); `root.file()` names it in messages, `path` is where relative paths (the energy
+// table) start from.
+class YamlMap;
+HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& path);
 
 // The narrowest signed accumulator that holds the sum of `max_k` products of a signed
 // `activation_bits` activation and a signed `weight_bits` weight, for every possible input.
@@ -128,8 +133,9 @@ bool HasFp4Weights(const HardwareConfig& config);
 // activation_bits plus each row's scale with its unit (rows * 32); outputs cols * 32 (one FP32
 // output per column); scales a unit's weight scale and zero point per column (cols * (16 +
 // weight_bits)). Per-unit values are spread over the shortest unit interval max(2 * rows - 1,
-// (rows + cols) / 2), rounded up. The DRAM side moves bandwidth_bytes_per_cycle * 8 bits a cycle into (outputs: out
-// of) the other half; each half must serve both rates: HalfBitsPerCycle() >= max of the two.
+// (rows + cols) / 2), rounded up. The DRAM side moves bandwidth_bytes_per_cycle * 8 bits a cycle
+// into (outputs: out of) the other half; each half must serve both rates: HalfBitsPerCycle() >= max
+// of the two.
 int64_t CoreBufferBitsPerCycle(const HardwareConfig& config, BufferKind kind);
 
 // "16x16 W4A8 acc32", for reports.

@@ -1,0 +1,373 @@
+// Design-space exploration; see sweep.h.
+#include "explore/sweep.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "model/hardware_config.h"
+#include "model/input_error.h"
+#include "model/yaml_fields.h"
+
+namespace mixpe {
+namespace {
+
+// A CSV field, quoted if it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// The fields of one CSV line (quotes as CsvField writes them); false if a quote is not closed.
+bool SplitCsv(const std::string& line, std::vector<std::string>* fields) {
+  fields->clear();
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields->push_back(field);
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  fields->push_back(field);
+  return !quoted;
+}
+
+std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// The shortest decimal text (of 15 or 17 significant digits) that reads back as exactly `v`, so
+// that a merged sweep's figures equal the whole sweep's.
+std::string Exact(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> AxisKeys(const SweepSpace& space) {
+  std::vector<std::string> keys;
+  for (const SweepAxis& axis : space.axes) keys.push_back(axis.key);
+  return keys;
+}
+
+SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const LayerTrace& trace,
+                          int64_t index) {
+  const DesignPoint point = MakeDesignPoint(space, base, index);
+  SweepResult r;
+  r.point = index;
+  r.labels = point.labels;
+  const std::string name =
+      space.source_file + ": point " + std::to_string(index) + " (" + point.Describe(space) + ")";
+  HardwareConfig config;
+  try {
+    config = LoadHardwareConfigYaml(YamlMap(point.config, name, ""), space.base_config);
+  } catch (const InputError& e) {
+    r.status = std::string("invalid config: ") + e.what();
+    return r;
+  }
+  r.hardware = ShortDescription(config);
+  double macs = 0;
+  try {
+    for (const GemmLayer& layer : LayersAt(trace, point)) {
+      const LayerFormats formats = ResolveLayerFormats(layer, config);
+      const MappedLayer mapped = MapLayer(config, layer, formats, space.objective);
+      const LayerMemoryPrediction& p = mapped.prediction;
+      r.cycles += layer.repeat * p.cycles;
+      r.energy_uj += static_cast<double>(layer.repeat) * p.energy.TotalPj() * 1e-6;
+      r.dram_bytes += layer.repeat * (p.events.dram_read_bytes + p.events.dram_write_bytes);
+      macs += static_cast<double>(layer.repeat) * static_cast<double>(layer.m) *
+              static_cast<double>(layer.k) * static_cast<double>(layer.n);
+    }
+  } catch (const InputError& e) {
+    r.status = std::string("does not map: ") + e.what();
+    r.cycles = 0;
+    r.energy_uj = 0;
+    r.dram_bytes = 0;
+    return r;
+  }
+  r.time_us = static_cast<double>(r.cycles) / config.frequency_mhz;
+  r.utilization = macs / (static_cast<double>(config.rows) * config.cols * r.cycles);
+  return r;
+}
+
+Shard ParseShard(const std::string& text, const std::string& what) {
+  const size_t slash = text.find('/');
+  Shard shard;
+  try {
+    size_t used = 0;
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    shard.index = std::stoll(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    shard.count = std::stoll(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("count");
+  } catch (const std::exception&) {
+    throw InputError(what + ": expected <index>/<count> such as 0/8, got '" + text + "'");
+  }
+  if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    throw InputError(what + ": expected 0 <= index < count, got '" + text + "'");
+  }
+  return shard;
+}
+
+std::vector<SweepResult> RunSweep(const SweepSpace& space, const Shard& shard, int threads,
+                                  const std::function<void(int64_t, int64_t)>& progress) {
+  const YAML::Node base = YAML::LoadFile(space.base_config);
+  const LayerTrace trace = LoadLayerTrace(space.trace);
+  std::vector<int64_t> points;
+  for (int64_t p = shard.index; p < space.points(); p += shard.count) points.push_back(p);
+  std::vector<SweepResult> results(points.size());
+  std::atomic<size_t> next{0};
+  std::mutex progress_mutex;
+  int64_t done = 0;
+  auto work = [&]() {
+    for (size_t i = next++; i < points.size(); i = next++) {
+      results[i] = EvaluatePoint(space, base, trace, points[i]);
+      if (!progress) continue;
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(++done, static_cast<int64_t>(points.size()));
+    }
+  };
+  const int workers = std::max(1, std::min<int>(threads, static_cast<int>(points.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return results;
+}
+
+void MarkPareto(std::vector<SweepResult>* results) {
+  for (SweepResult& a : *results) {
+    a.pareto = a.ok();
+    if (!a.ok()) continue;
+    for (const SweepResult& b : *results) {
+      if (!b.ok() || &a == &b) continue;
+      const bool no_worse = b.time_us <= a.time_us && b.energy_uj <= a.energy_uj;
+      const bool better = b.time_us < a.time_us || b.energy_uj < a.energy_uj;
+      if (no_worse && better) {
+        a.pareto = false;
+        break;
+      }
+    }
+  }
+}
+
+std::vector<std::string> SweepCsvColumns(const std::vector<std::string>& axes) {
+  std::vector<std::string> columns = {"point"};
+  columns.insert(columns.end(), axes.begin(), axes.end());
+  for (const char* c : {"hardware", "status", "cycles", "time_us", "energy_uJ", "edp_uJ_us",
+                        "dram_bytes", "utilization", "pareto"}) {
+    columns.push_back(c);
+  }
+  return columns;
+}
+
+std::string SweepCsv(const std::vector<std::string>& axes,
+                     const std::vector<SweepResult>& results) {
+  std::ostringstream out;
+  const std::vector<std::string> columns = SweepCsvColumns(axes);
+  for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << CsvField(columns[i]);
+  out << "\n";
+  for (const SweepResult& r : results) {
+    out << r.point;
+    for (const std::string& label : r.labels) out << "," << CsvField(label);
+    out << "," << CsvField(r.hardware) << "," << CsvField(r.status) << "," << r.cycles << ","
+        << Exact(r.time_us) << "," << Exact(r.energy_uj) << "," << Exact(r.edp()) << ","
+        << r.dram_bytes << "," << Exact(r.utilization) << "," << (r.pareto ? 1 : 0) << "\n";
+  }
+  return out.str();
+}
+
+std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::string>* axes) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::string line;
+  std::vector<std::string> fields;
+  if (!std::getline(in, line) || !SplitCsv(line, &fields) || fields.size() < 10 ||
+      fields.front() != "point") {
+    throw InputError(path +
+                     ":1: expected the header of a mixpe sweep CSV (point, the axes, "
+                     "hardware, status, cycles, ...)");
+  }
+  const std::vector<std::string> file_axes(fields.begin() + 1, fields.end() - 9);
+  if (SweepCsvColumns(file_axes) != fields) {
+    throw InputError(path + ":1: the columns after the axes must be " +
+                     std::string("hardware, status, cycles, time_us, energy_uJ, edp_uJ_us, "
+                                 "dram_bytes, utilization, pareto"));
+  }
+  if (!axes->empty() && *axes != file_axes) {
+    throw InputError(path + ":1: its axes differ from the first file's: not the same sweep");
+  }
+  *axes = file_axes;
+  std::vector<SweepResult> results;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const std::string where = path + ":" + std::to_string(number);
+    if (!SplitCsv(line, &fields) || fields.size() != file_axes.size() + 10) {
+      throw InputError(where + ": expected " + std::to_string(file_axes.size() + 10) + " fields");
+    }
+    SweepResult r;
+    size_t f = 0;
+    try {
+      size_t used = 0;
+      auto integer = [&](const std::string& text) {
+        const int64_t v = std::stoll(text, &used);
+        if (used != text.size()) throw std::invalid_argument(text);
+        return v;
+      };
+      auto real = [&](const std::string& text) {
+        const double v = std::stod(text, &used);
+        if (used != text.size()) throw std::invalid_argument(text);
+        return v;
+      };
+      r.point = integer(fields[f++]);
+      for (size_t a = 0; a < file_axes.size(); ++a) r.labels.push_back(fields[f++]);
+      r.hardware = fields[f++];
+      r.status = fields[f++];
+      r.cycles = integer(fields[f++]);
+      r.time_us = real(fields[f++]);
+      r.energy_uj = real(fields[f++]);
+      real(fields[f++]);  // edp: derived
+      r.dram_bytes = integer(fields[f++]);
+      r.utilization = real(fields[f++]);
+      r.pareto = integer(fields[f++]) != 0;
+    } catch (const std::exception&) {
+      throw InputError(where + ": field " + std::to_string(f) + " ('" + fields[f - 1] +
+                       "') is not a number");
+    }
+    results.push_back(r);
+  }
+  return results;
+}
+
+std::string SweepJson(const std::string& source, const std::vector<std::string>& axes,
+                      const std::vector<SweepResult>& results) {
+  std::ostringstream out;
+  out << "{\n  \"source\": " << JsonString(source) << ",\n  \"axes\": [";
+  for (size_t a = 0; a < axes.size(); ++a) out << (a ? ", " : "") << JsonString(axes[a]);
+  out << "],\n  \"points\": [";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const SweepResult& r = results[i];
+    out << (i ? "," : "") << "\n    {\"point\": " << r.point << ", \"values\": {";
+    for (size_t a = 0; a < axes.size(); ++a) {
+      out << (a ? ", " : "") << JsonString(axes[a]) << ": " << JsonString(r.labels[a]);
+    }
+    out << "}, \"hardware\": " << JsonString(r.hardware)
+        << ", \"status\": " << JsonString(r.status);
+    if (r.ok()) {
+      out << ", \"cycles\": " << r.cycles << ", \"time_us\": " << Number(r.time_us)
+          << ", \"energy_uJ\": " << Number(r.energy_uj) << ", \"edp_uJ_us\": " << Number(r.edp())
+          << ", \"dram_bytes\": " << r.dram_bytes << ", \"utilization\": " << Number(r.utilization)
+          << ", \"pareto\": " << (r.pareto ? "true" : "false");
+    }
+    out << "}";
+  }
+  out << "\n  ]\n}\n";
+  return out.str();
+}
+
+void PlotPareto(const std::vector<SweepResult>& results, const std::string& title,
+                const std::string& png) {
+  const std::string data = png + ".dat";
+  {
+    std::ofstream out(data);
+    out << "# time_us energy_uJ pareto point\n";
+    for (const SweepResult& r : results) {
+      if (r.ok())
+        out << r.time_us << " " << r.energy_uj << " " << r.pareto << " " << r.point << "\n";
+    }
+    out << "\n\n";  // the front, sorted by time, as a second data block
+    std::vector<SweepResult> front;
+    for (const SweepResult& r : results) {
+      if (r.pareto) front.push_back(r);
+    }
+    std::sort(front.begin(), front.end(),
+              [](const SweepResult& a, const SweepResult& b) { return a.time_us < b.time_us; });
+    for (const SweepResult& r : front) out << r.time_us << " " << r.energy_uj << "\n";
+    if (!out) throw InputError(data + ": cannot write the plot's data");
+  }
+  const std::string script = png + ".gp";
+  {
+    std::ofstream out(script);
+    std::string safe_title = title;
+    std::replace(safe_title.begin(), safe_title.end(), '"', '\'');
+    out << "set terminal png size 960,640\n"
+        << "set output \"" << png << "\"\n"
+        << "set title \"" << safe_title << "\" noenhanced\n"
+        << "set xlabel \"latency (us)\"\nset ylabel \"energy (uJ)\"\n"
+        << "set logscale xy\nset grid\nset key top right\n"
+        << "plot \"" << data << "\" index 0 using 1:2 with points pt 7 ps 0.8 lc rgb \"#9a9a9a\" "
+        << "title \"design points\", \\\n"
+        << "     \"" << data << "\" index 1 using 1:2 with linespoints pt 7 ps 1.2 lw 2 "
+        << "lc rgb \"#c0392b\" title \"Pareto front\"\n";
+  }
+  const std::string command = "gnuplot \"" + script + "\" 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw InputError("cannot run gnuplot for " + png);
+  std::string output;
+  char buf[256];
+  while (fgets(buf, sizeof buf, pipe) != nullptr) output += buf;
+  const int status = pclose(pipe);
+  std::remove(script.c_str());
+  std::remove(data.c_str());
+  if (status != 0) {
+    throw InputError(png +
+                     ": gnuplot failed (is gnuplot installed? scripts/install-deps.sh "
+                     "installs gnuplot-nox): " +
+                     output);
+  }
+}
+
+}  // namespace mixpe
