@@ -19,6 +19,8 @@
 #include "Vmixpe_core_main.h"
 #include "compiler/layer_trace.h"
 #include "compiler/mapper.h"
+#include "compiler/model_trace.h"
+#include "compiler/scalesim_import.h"
 #include "compiler/schedule_text.h"
 #include "explore/sweep.h"
 #include "model/accuracy_study.h"
@@ -93,6 +95,30 @@ bool Selected(const GemmLayer& layer, const std::vector<std::string>& only_layer
          std::find(only_layers.begin(), only_layers.end(), layer.name) != only_layers.end();
 }
 
+// A progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string what) : what_(std::move(what)), shown_(isatty(2) != 0) {}
+  // Erases the bar, so that a line can be printed in its place.
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r%*s\r", 80, "");
+  }
+  void Update(int64_t done, int64_t total) {
+    if (!shown_ || total <= 0) return;
+    const int width = 40;
+    const int filled = static_cast<int>(width * done / total);
+    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld", what_.c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string what_;
+  bool shown_;
+};
+
 // The schedule a layer runs with: the mapper's, or the tile plan of
 // `schedules_dir`/<layer>.schedule (as `mixpe compile --output-dir` writes them, perhaps edited)
 // once the file has been checked against the layer and the config. `group_bits`: the widths of the
@@ -131,7 +157,8 @@ MappedLayer ScheduleLayer(const HardwareConfig& config, const GemmLayer& layer,
 // The whole memory system and the core, layer by layer.
 int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
                const std::vector<std::string>& only_layers, const std::string& waves_path,
-               MapObjective objective, const std::string& schedules_dir) {
+               MapObjective objective, const std::string& schedules_dir,
+               const std::string& json_path, const std::string& csv_path) {
   // The DRAM holds the largest selected layer's image.
   int64_t dram_bytes = 0;
   for (const GemmLayer& layer : trace.layers) {
@@ -143,6 +170,18 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
   Accelerator<Vmixpe_core_main> top("top", config, dram_bytes);
   if (!waves_path.empty()) top.core().OpenWaves(waves_path);
   std::vector<CosimLayerReport> reports;
+  // Progress in simulated cycles against the model's prediction of every selected layer.
+  int64_t predicted = 0;
+  for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
+    predicted += ScheduleLayer(config, layer, ResolveLayerFormats(layer, config), objective, {},
+                               schedules_dir)
+                     .prediction.cycles;
+  }
+  ProgressBar bar("cosim");
+  int64_t finished = 0;  // cycles of the layers done
+  top.SetProgress(
+      [&](int64_t cycles) { bar.Update(std::min(finished + cycles, predicted - 1), predicted); });
   PrintCosimHeader(std::cout);
   for (size_t i = 0; i < trace.layers.size(); ++i) {
     const GemmLayer& layer = trace.layers[i];
@@ -162,11 +201,25 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     CompareWithGoldenModel(data.activations, data.weights, &r);
+    finished += r.prediction.cycles;
+    bar.Clear();
     PrintCosimLayer(std::cout, config, r);
     reports.push_back(std::move(r));
   }
   PrintCosimTotal(std::cout, config, reports);
   if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
+  if (!json_path.empty()) {
+    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
+      throw InputError(json_path + ": cannot write the JSON report");
+    }
+    std::cout << "report: " << json_path << "\n";
+  }
+  if (!csv_path.empty()) {
+    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
+      throw InputError(csv_path + ": cannot write the CSV report");
+    }
+    std::cout << "report: " << csv_path << "\n";
+  }
   for (const CosimLayerReport& r : reports) {
     if (!r.pass()) return 1;
   }
@@ -175,7 +228,8 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
 
 int Run(const std::string& config_path, const std::string& trace_path,
         const std::vector<std::string>& only_layers, const std::string& waves_path, bool core_only,
-        MapObjective objective, const std::string& schedules_dir) {
+        MapObjective objective, const std::string& schedules_dir, const std::string& json_path,
+        const std::string& csv_path) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
   CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
@@ -184,6 +238,15 @@ int Run(const std::string& config_path, const std::string& trace_path,
     throw InputError(
         "--trace-waves needs exactly one --layer: a waveform of a whole trace would "
         "be too large to open");
+  }
+  if (core_only && (!json_path.empty() || !csv_path.empty())) {
+    throw InputError(
+        "--json and --csv report the co-simulation's figures (energy, DRAM traffic, the "
+        "roofline); --core-only runs the core alone, without them");
+  }
+  // Report files must be writable before the run, not after it.
+  for (const std::string& path : {json_path, csv_path}) {
+    if (!path.empty() && !std::ofstream(path)) throw InputError(path + ": cannot write the report");
   }
   if (core_only && !schedules_dir.empty()) {
     throw InputError(
@@ -211,7 +274,8 @@ int Run(const std::string& config_path, const std::string& trace_path,
             << (core_only ? "mode: the core alone, on an ideal memory\n\n"
                           : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
   if (!core_only) {
-    return CoSimulate(config, trace, only_layers, waves_path, objective, schedules_dir);
+    return CoSimulate(config, trace, only_layers, waves_path, objective, schedules_dir, json_path,
+                      csv_path);
   }
   VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
   if (!waves_path.empty()) core.OpenWaves(waves_path);
@@ -252,26 +316,6 @@ int Compile(const std::string& config_path, const std::string& trace_path,
   }
   return 0;
 }
-
-// A progress bar on stderr, drawn only when stderr is a terminal.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::string what) : what_(std::move(what)), shown_(isatty(2) != 0) {}
-  void Update(int64_t done, int64_t total) {
-    if (!shown_ || total <= 0) return;
-    const int width = 40;
-    const int filled = static_cast<int>(width * done / total);
-    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld", what_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), static_cast<long long>(done),
-                 static_cast<long long>(total));
-    if (done == total) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  }
-
- private:
-  std::string what_;
-  bool shown_;
-};
 
 // The Pareto front and a summary of a sweep's results, and its files in `out_dir`: sweep.csv,
 // sweep.json and, unless `plot` is false, pareto.png.
@@ -356,6 +400,48 @@ int Merge(const std::vector<std::string>& inputs, const std::string& out_dir, bo
   return 0;
 }
 
+// Writes `text` to `path`, or to stdout if `path` is empty.
+void WriteOut(const std::string& path, const std::string& text, const std::string& what) {
+  if (path.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(path);
+  if (!(out << text)) throw InputError(path + ": cannot write the " + what);
+  std::cerr << "wrote " << path << "\n";
+}
+
+// The trace of a Hugging Face model (docs/trace-format.md, "Traces from a Hugging Face config").
+int Trace(const std::string& hf_config, const TraceRequest& request, const std::string& output) {
+  const HfModelConfig model = LoadHfConfig(hf_config);
+  const LayerTrace trace = MakeModelTrace(model, request);
+  // Made and written whole: bad input leaves no file.
+  WriteOut(output, WriteLayerTrace(trace, ModelTraceComment(model, request)), "trace");
+  return 0;
+}
+
+// SCALE-Sim's topology (and .cfg) as a mixpe trace (and hardware YAML); docs/import.md.
+int Import(const std::string& topology, const std::string& cfg, const std::string& base,
+           const ScaleSimImportOptions& options, const std::string& output_trace,
+           const std::string& output_config) {
+  if (!cfg.empty() && output_config.empty()) {
+    throw InputError("--cfg " + cfg + " needs --output-config: where to write the hardware YAML");
+  }
+  if (cfg.empty() && !output_config.empty()) {
+    throw InputError("--output-config needs --cfg: the SCALE-Sim .cfg to import");
+  }
+  std::vector<std::string> notes;
+  const LayerTrace trace = ImportScaleSimTopology(topology, options, &notes);
+  const std::string trace_text = ScaleSimTraceYaml(trace, notes);
+  const std::string config_text = cfg.empty() ? "" : ImportScaleSimConfig(cfg, base, output_config);
+  // Both are made before either is written: bad input leaves no file behind.
+  WriteOut(output_trace, trace_text, "trace");
+  if (!cfg.empty()) WriteOut(output_config, config_text, "hardware YAML");
+  std::cout << "imported " << trace.layers.size() << " layers from " << topology << "\n";
+  for (const std::string& note : notes) std::cout << "note: " << note << "\n";
+  return 0;
+}
+
 // Prints the accuracy table of docs/numerics.md; fails if a combination exceeds its bound.
 int Accuracy(const AccuracyProblem& problem, bool markdown) {
   int failures = 0;
@@ -424,6 +510,10 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember({"cycles", "energy", "edp"}));
   run->add_flag("--core-only", core_only,
                 "run the RTL core alone on an ideal memory (no DRAM, buffers or NoC)");
+  std::string json_path;
+  std::string csv_path;
+  run->add_option("--json", json_path, "also write the report as JSON to this file");
+  run->add_option("--csv", csv_path, "also write the report as CSV (a row per layer) to this file");
   std::string schedules_dir;
   run->add_option("--schedules", schedules_dir,
                   "run each layer with the tile plan of <dir>/<layer>.schedule (as mixpe compile "
@@ -475,6 +565,56 @@ int sc_main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
   merge->add_flag("--no-plot", no_plot, "do not draw pareto.png");
+  std::string hf_config;
+  mixpe::TraceRequest trace_request;
+  std::string trace_output;
+  CLI::App* trace = app.add_subcommand(
+      "trace", "Write the layer trace of a model from its Hugging Face config.json");
+  trace->add_option("--hf-config", hf_config, "config.json (traces/hf/ holds seven)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  trace->add_option("--phase", trace_request.phase, "prefill or decode")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"prefill", "decode"}));
+  trace->add_option("--batch", trace_request.batch, "sequences (images, for ViT)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  trace
+      ->add_option("--seq-len", trace_request.seq_len,
+                   "prompt length (prefill) or KV-cache length (decode); ViT: its patches")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  trace->add_flag("--attention", trace_request.attention,
+                  "add the attention products over a KIVI-quantized KV cache");
+  trace->add_option("--kv-bits", trace_request.kv_bits, "KV-cache bits")
+      ->capture_default_str()
+      ->check(CLI::IsMember({2, 4}));
+  trace->add_option("--kv-group", trace_request.kv_group, "tokens per key scale group")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  trace->add_flag("--lm-head", trace_request.lm_head, "add the LM head (hidden -> vocabulary)");
+  trace->add_option("--weights", trace_request.weights, "weight format of the linear layers");
+  trace->add_option("--activations", trace_request.activations,
+                    "activation format of the linear layers");
+  trace->add_option("--seed", trace_request.seed, "the trace's operand seed")
+      ->capture_default_str();
+  trace->add_option("-o,--output", trace_output, "write the trace here (default: stdout)");
+  std::string topology, scalesim_cfg, base_config = MIXPE_DEFAULT_CONFIG, output_trace,
+                                      output_config;
+  mixpe::ScaleSimImportOptions import_options;
+  CLI::App* import = app.add_subcommand(
+      "import", "Turn a SCALE-Sim topology CSV (and .cfg) into a trace (and hardware YAML)");
+  import->add_option("--topology", topology, "SCALE-Sim topology CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--cfg", scalesim_cfg, "SCALE-Sim hardware .cfg")->check(CLI::ExistingFile);
+  import->add_option("--base-config", base_config, "the hardware YAML the .cfg's values go into")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
+  import->add_option("--weights", import_options.weights, "weight format of every layer");
+  import->add_option("--activations", import_options.activations,
+                     "activation format of every layer");
+  import->add_option("--output-trace", output_trace, "where to write the trace")->required();
+  import->add_option("--output-config", output_config, "where to write the hardware YAML");
   mixpe::AccuracyProblem problem;
   bool markdown = false;
   CLI::App* accuracy = app.add_subcommand(
@@ -498,6 +638,11 @@ int sc_main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
+    if (*trace) return mixpe::Trace(hf_config, trace_request, trace_output);
+    if (*import) {
+      return mixpe::Import(topology, scalesim_cfg, base_config, import_options, output_trace,
+                           output_config);
+    }
     if (*sweep) return mixpe::Sweep(space_path, sweep_dir, jobs, shard, !no_plot);
     if (*merge) return mixpe::Merge(merge_inputs, sweep_dir, !no_plot);
     if (*compile) {
@@ -505,7 +650,8 @@ int sc_main(int argc, char** argv) {
                             mixpe::ParseMapObjective(objective, "--objective"), out_dir);
     }
     return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only,
-                      mixpe::ParseMapObjective(objective, "--objective"), schedules_dir);
+                      mixpe::ParseMapObjective(objective, "--objective"), schedules_dir, json_path,
+                      csv_path);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

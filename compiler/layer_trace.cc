@@ -83,7 +83,7 @@ void ReadAttentionLayer(const YamlMap& item, GemmLayer* layer) {
   }
   const YamlMap a = item.Map("attention");
   a.RejectUnknownKeys({"product", "batch", "heads", "kv_heads", "head_dim", "queries", "kv_len",
-                       "kv_bits", "kv_group"});
+                       "kv_bits", "kv_group", "layers"});
   AttentionShape& s = layer->attention;
   s.product = a.Choice("product", {"score", "value"}) == "score" ? AttentionProduct::kScore
                                                                  : AttentionProduct::kValue;
@@ -113,15 +113,22 @@ void ReadAttentionLayer(const YamlMap& item, GemmLayer* layer) {
            "the value product takes no kv_group: values are quantized per token over all of "
            "head_dim (kv_group belongs to product: score)");
   }
+  // A whole-model trace (compiler/model_trace.h) counts one product for all its decoder blocks.
+  if (a.Has("layers")) s.layers = a.Int("layers", 1, kMaxDim);
   if (s.gemm_m() > kMaxDim) {
     a.Fail("queries", "the lowered GEMM's M = queries x heads/kv_heads = " +
                           std::to_string(s.gemm_m()) + " exceeds " + std::to_string(kMaxDim));
   }
-  if (s.gemm_repeat() > kMaxAttentionRepeat) {
-    a.Fail("batch", "the lowered GEMM occurs " + std::to_string(s.gemm_repeat()) +
-                        " times (batch x kv_heads" +
-                        (s.product == AttentionProduct::kScore ? " x kv_len/kv_group" : "") +
-                        "), more than " + std::to_string(kMaxAttentionRepeat));
+  // Per block first: up to 2^60, so that times layers (up to 2^20) cannot overflow.
+  AttentionShape one_block = s;
+  one_block.layers = 1;
+  if (one_block.gemm_repeat() > kMaxAttentionRepeat || s.gemm_repeat() > kMaxAttentionRepeat) {
+    const bool blocks = one_block.gemm_repeat() <= kMaxAttentionRepeat;
+    const int64_t repeat = blocks ? s.gemm_repeat() : one_block.gemm_repeat();
+    a.Fail(blocks ? "layers" : "batch",
+           "the lowered GEMM occurs " + std::to_string(repeat) + " times (batch x kv_heads" +
+               (s.product == AttentionProduct::kScore ? " x kv_len/kv_group" : "") +
+               (blocks ? " x layers" : "") + "), more than " + std::to_string(kMaxAttentionRepeat));
   }
   layer->m = s.gemm_m();
   layer->k = s.gemm_k();

@@ -12,18 +12,11 @@
 
 #include "model/hardware_config.h"
 #include "model/input_error.h"
+#include "model/report_text.h"
 #include "model/yaml_fields.h"
 
 namespace mixpe {
 namespace {
-
-// A CSV field, quoted if it holds a comma, a quote or a line break.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 // The fields of one CSV line (quotes as CsvField writes them); false if a quote is not closed.
 bool SplitCsv(const std::string& line, std::vector<std::string>* fields) {
@@ -54,44 +47,9 @@ bool SplitCsv(const std::string& line, std::vector<std::string>* fields) {
   return !quoted;
 }
 
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-// The shortest decimal text (of 15 or 17 significant digits) that reads back as exactly `v`, so
-// that a merged sweep's figures equal the whole sweep's.
-std::string Exact(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
@@ -224,8 +182,9 @@ std::string SweepCsv(const std::vector<std::string>& axes,
     out << r.point;
     for (const std::string& label : r.labels) out << "," << CsvField(label);
     out << "," << CsvField(r.hardware) << "," << CsvField(r.status) << "," << r.cycles << ","
-        << Exact(r.time_us) << "," << Exact(r.energy_uj) << "," << Exact(r.edp()) << ","
-        << r.dram_bytes << "," << Exact(r.utilization) << "," << (r.pareto ? 1 : 0) << "\n";
+        << ExactNumber(r.time_us) << "," << ExactNumber(r.energy_uj) << "," << ExactNumber(r.edp())
+        << "," << r.dram_bytes << "," << ExactNumber(r.utilization) << "," << (r.pareto ? 1 : 0)
+        << "\n";
   }
   return out.str();
 }

@@ -29,6 +29,9 @@ struct AttentionShape {
   int64_t kv_len = 0;    // cached tokens per sequence
   int kv_bits = 0;       // 2 or 4
   int64_t kv_group = 0;  // score: tokens per key scale group (divides kv_len); value: 0
+  // Decoder blocks (or encoder layers) that each run this product: a whole-model trace counts
+  // one attention layer for all of them. It only multiplies the repeat.
+  int64_t layers = 1;
 
   bool present() const { return batch > 0; }
   // M = queries x heads/kv_heads; score: K = head_dim, N = kv_group; value: K = kv_len,
@@ -37,10 +40,10 @@ struct AttentionShape {
   int64_t gemm_k() const { return product == AttentionProduct::kScore ? head_dim : kv_len; }
   int64_t gemm_n() const { return product == AttentionProduct::kScore ? kv_group : head_dim; }
   // Identical-shape GEMMs in the model: score batch x kv_heads x kv_len/kv_group, value
-  // batch x kv_heads.
+  // batch x kv_heads, each times layers.
   int64_t gemm_repeat() const {
-    return product == AttentionProduct::kScore ? batch * kv_heads * (kv_len / kv_group)
-                                               : batch * kv_heads;
+    return layers * (product == AttentionProduct::kScore ? batch * kv_heads * (kv_len / kv_group)
+                                                         : batch * kv_heads);
   }
   // The formats the GEMM runs in: the cache codes as int{kv_bits}_gch weights (unit scales),
   // the folded query or probabilities as FP16 activations.

@@ -471,7 +471,19 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   ev.pe_idle_cycles = int64_t{config.rows} * config.cols * p.cycles - ev.pe_active_cycles;
   ev.dequant_units = s.m * s.n * (s.k / s.unit);
   p.energy = ComputeEnergy(config, ev, p.cycles);
+  p.roofline = RooflineOf(config, seg);
   return p;
+}
+
+RooflineBound RooflineOf(const HardwareConfig& config, const MemoryLayout& layout) {
+  RooflineBound b;
+  const int64_t pes = int64_t{config.rows} * config.cols;
+  b.compute_cycles = CeilDiv(layout.m * layout.n * layout.k, pes);
+  for (DataPart part : kAllDataParts) {
+    for (int64_t bytes : layout.segment_bytes[PartIndex(part)]) b.compulsory_bytes += bytes;
+  }
+  b.memory_cycles = CeilDiv(b.compulsory_bytes, config.memory.dram.bandwidth_bytes_per_cycle);
+  return b;
 }
 
 std::string FormatMemoryPrediction(const LayerMemoryPrediction& p) {

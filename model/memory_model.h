@@ -115,6 +115,19 @@ struct TileMemory {
   std::array<int64_t, kBufferKinds> working_set_bytes{};  // payload each buffer holds for it
 };
 
+// The roofline of a layer on a config: the fewest cycles any schedule could take, bounded by the
+// PEs (every PE busy every cycle: M x N x K / (rows x cols)) and by the DRAM (every byte of the
+// layer's image moved once, payload only: its weights with their scales and zero points, its
+// activations with theirs, its FP32 outputs, at bandwidth_bytes_per_cycle).
+struct RooflineBound {
+  int64_t compute_cycles = 0;
+  int64_t compulsory_bytes = 0;
+  int64_t memory_cycles = 0;
+  int64_t cycles() const { return compute_cycles > memory_cycles ? compute_cycles : memory_cycles; }
+  bool memory_bound() const { return memory_cycles > compute_cycles; }
+};
+RooflineBound RooflineOf(const HardwareConfig& config, const MemoryLayout& layout);
+
 struct LayerMemoryPrediction {
   std::string layer;
   int64_t compute_cycles = 0;         // MixpeArray::CoreCycles: the core with an ideal memory
@@ -131,6 +144,7 @@ struct LayerMemoryPrediction {
   std::vector<std::vector<DramRequest>> dram_batches;
   MemoryEvents events;
   EnergyBreakdown energy;
+  RooflineBound roofline;  // the layer's, whatever the schedule
 };
 
 // Throws InputError (naming the layer, the buffer's YAML key, the parts it holds and the sizes)

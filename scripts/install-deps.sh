@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(g++ make cmake verilator zlib1g-dev yosys libyaml-cpp-dev libcli11-dev libgtest-dev
-          libsystemc-dev gnuplot-nox)
+          libsystemc-dev nlohmann-json3-dev gnuplot-nox)
 
 missing=()
 for p in "${packages[@]}"; do

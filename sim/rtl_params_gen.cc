@@ -8,13 +8,23 @@
 // array alone) or mixpe_pe (one PE, for its own tests).
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "model/hardware_config.h"
 #include "model/input_error.h"
 
 namespace {
 
+// Writes `text` unless the file already holds it: an unchanged file keeps its time, so a rebuild
+// of this generator (any change to the model library) does not re-verilate every core.
 void WriteOrDie(const std::string& path, const std::string& text) {
+  {
+    std::ifstream in(path, std::ios::binary);
+    const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.good() || in.eof()) {
+      if (old == text) return;
+    }
+  }
   std::ofstream out(path);
   out << text;
   if (!out) {

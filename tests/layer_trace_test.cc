@@ -790,5 +790,43 @@ TEST(LayerTraceTest, ShippedLlamaAttentionTraceLowersBothProducts) {
   }
 }
 
+// `layers` (a whole-model trace's blocks, compiler/model_trace.h) multiplies the derived repeat and
+// changes nothing else; absent, it is 1.
+TEST(LayerTraceTest, AttentionLayersMultiplyTheRepeat) {
+  const LayerTrace trace = LoadLayerTrace(WriteTempFile(
+      "version: 1\nmodel: m\nseed: 1\nlayers:\n  - " +
+      ReplaceOnce(kScoreLayer, "kv_group: 32}", "kv_group: 32, layers: 32}") + "\n  - " +
+      ReplaceOnce(kValueLayer, "kv_bits: 4}", "kv_bits: 4, layers: 32}") + "\n"));
+  const GemmLayer& s = trace.layers[0];
+  EXPECT_EQ(s.attention.layers, 32);
+  EXPECT_EQ(s.attention.gemm_repeat(), 16 * 8 * 128 * 32);
+  EXPECT_EQ(s.repeat, 16 * 8 * 128 * 32);
+  EXPECT_EQ(s.m, 4);
+  EXPECT_EQ(s.k, 128);
+  EXPECT_EQ(s.n, 32);
+  EXPECT_EQ(trace.layers[1].repeat, 16 * 8 * 32);
+  EXPECT_EQ(LoadLayerTrace(WriteTempFile(AttentionTrace(kScoreLayer))).layers[0].attention.layers,
+            1);
+}
+
+TEST(LayerTraceTest, AttentionLayersOutOfRangeAreRefused) {
+  const std::string zero = WriteTempFile(
+      AttentionTrace(ReplaceOnce(kScoreLayer, "kv_group: 32}", "kv_group: 32, layers: 0}")));
+  EXPECT_TRUE(
+      IsFieldError(LoadError(zero), zero, "layers[0].attention.layers", {"[1, 1048576]", "got 0"}));
+  // 16 x 8 x 128 = 2^14 GEMMs per block, times 2^19 blocks = 2^33 > 2^32: the key named is layers.
+  const std::string many = WriteTempFile(
+      AttentionTrace(ReplaceOnce(kScoreLayer, "kv_group: 32}", "kv_group: 32, layers: 524288}")));
+  EXPECT_TRUE(IsFieldError(LoadError(many), many, "layers[0].attention.layers",
+                           {"occurs 8589934592 times (batch x kv_heads x kv_len/kv_group x "
+                            "layers), more than 4294967296"}));
+  // Too many per block already (2^37): the key named is batch, as without layers.
+  const std::string wide = WriteTempFile(AttentionTrace(ReplaceOnce(
+      ReplaceOnce(kScoreLayer, "kv_group: 32}", "kv_group: 32, layers: 1048576}"),
+      "batch: 16, heads: 32, kv_heads: 8", "batch: 1048576, heads: 1024, kv_heads: 1024")));
+  EXPECT_TRUE(IsFieldError(LoadError(wide), wide, "layers[0].attention.batch",
+                           {"occurs 137438953472 times (batch x kv_heads x kv_len/kv_group)"}));
+}
+
 }  // namespace
 }  // namespace mixpe

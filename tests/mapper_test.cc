@@ -54,6 +54,25 @@ TEST(MapperTest, BlocksDivideTheTrafficOfTheReloadedOperand) {
   EXPECT_EQ(DramReadPayload(config, g, {LoopOrder::kNOuter, 1, 2}), activations + weights);
 }
 
+// The roofline of the same layer: 8 x 32 x 1024 MACs on 32 PEs is 8192 cycles; its image is the
+// weights and activations above and 8 x 32 FP32 outputs, 22544 bytes, 177 cycles at 128 bytes a
+// cycle: compute-bound, and the same whatever the plan.
+TEST(RooflineTest, BoundByThePesOrTheDramWhicheverIsSlower) {
+  const HardwareConfig config = WideFlatCore();
+  const GemmLayer g = Layer(8, 1024, 32);
+  const LayerFormats formats = ResolveLayerFormats(g, config);
+  for (const TilePlan& plan :
+       {TilePlan{LoopOrder::kMOuter, 1, 1}, TilePlan{LoopOrder::kNOuter, 2, 2}}) {
+    const CoreSchedule s = TileCoreGemm(config, g.name, g.m, g.k, g.n, formats.unit, plan);
+    const LayerMemoryPrediction p = PredictLayerMemory(config, formats, s);
+    EXPECT_EQ(p.roofline.compute_cycles, 8192);
+    EXPECT_EQ(p.roofline.compulsory_bytes, 2 * 6656 + 4 * 2052 + 8 * 32 * 4);
+    EXPECT_EQ(p.roofline.memory_cycles, 177);
+    EXPECT_FALSE(p.roofline.memory_bound());
+    EXPECT_LE(p.roofline.cycles(), p.cycles);
+  }
+}
+
 // The energy objective takes a plan that loads each operand once; no candidate costs less than
 // the choice.
 TEST(MapperTest, EnergyObjectiveLoadsEachOperandOnce) {

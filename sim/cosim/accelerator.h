@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -98,12 +99,18 @@ class Accelerator : public sc_core::sc_module {
     memory.noc = &noc_.core();
     controller_ = std::make_unique<LayerController<VCore>>(config_, formats, schedule, layout,
                                                            memory, &core_, options_);
+    layer_cycles_ = 0;
     sc_core::sc_start();  // until OnClock pauses the kernel
     CosimLayerResult result = controller_->Result();
     controller_.reset();
     result.outputs = ReadLayerOutputs(layout, schedule, dram_.core().Peek(0, layout.image_bytes));
     return result;
   }
+
+  // Called with the cycles the running layer has taken, every kProgressCycles cycles (for a
+  // progress bar); none by default.
+  static constexpr int64_t kProgressCycles = 1 << 16;
+  void SetProgress(std::function<void(int64_t)> progress) { progress_ = std::move(progress); }
 
   VerilatedCore<VCore>& core() { return core_; }
   DramModel& dram() { return dram_; }
@@ -121,6 +128,7 @@ class Accelerator : public sc_core::sc_module {
     scales_.Step();
     noc_.Step();
     if (!running) sc_core::sc_pause();
+    if (++layer_cycles_ % kProgressCycles == 0 && progress_) progress_(layer_cycles_);
   }
 
   sc_core::sc_clock clock_;
@@ -134,6 +142,8 @@ class Accelerator : public sc_core::sc_module {
   Noc noc_;
   VerilatedCore<VCore> core_;
   std::unique_ptr<LayerController<VCore>> controller_;
+  std::function<void(int64_t)> progress_;
+  int64_t layer_cycles_ = 0;
 };
 
 }  // namespace mixpe

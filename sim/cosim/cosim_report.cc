@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 
 #include "model/mpgemm.h"
+#include "model/report_text.h"
 
 namespace mixpe {
 namespace {
@@ -73,6 +75,214 @@ std::string ExplainDifference(const CosimLayerReport& r) {
         "are free, before the model's step boundary";
   }
   return why;
+}
+
+namespace {
+
+// One layer's (or the total's) figures, as the CSV and the JSON give them.
+struct ReportRow {
+  std::string name;
+  int64_t m = 0, k = 0, n = 0, repeat = 1;
+  std::string formats, tile_plan;
+  int64_t cycles = 0, model_cycles = 0, roofline_cycles = 0;
+  std::string bound;  // "compute" or "memory"
+  double macs = 0;
+  EnergyBreakdown energy, model_energy;
+  int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  StallCycles stalls;
+  bool bit_exact = true;
+
+  double time_us(const HardwareConfig& c) const {
+    return static_cast<double>(cycles) / c.frequency_mhz;
+  }
+  double utilization(const HardwareConfig& c) const {
+    return cycles > 0 ? macs / (static_cast<double>(c.rows) * c.cols * cycles) : 0.0;
+  }
+  double roofline_reached() const {
+    return cycles > 0 ? static_cast<double>(roofline_cycles) / cycles : 0.0;
+  }
+};
+
+void Add(EnergyBreakdown* sum, const EnergyBreakdown& b, double times) {
+  sum->core_pj += times * b.core_pj;
+  sum->buffers_pj += times * b.buffers_pj;
+  sum->noc_pj += times * b.noc_pj;
+  sum->dram_pj += times * b.dram_pj;
+  sum->static_pj += times * b.static_pj;
+}
+
+ReportRow RowOf(const CosimLayerReport& r) {
+  ReportRow row;
+  row.name = r.layer.name;
+  row.m = r.layer.m;
+  row.k = r.layer.k;
+  row.n = r.layer.n;
+  row.repeat = r.layer.repeat;
+  row.formats = r.formats;
+  row.tile_plan = r.tile_plan;
+  row.cycles = r.run.cycles;
+  row.model_cycles = r.prediction.cycles;
+  row.roofline_cycles = r.prediction.roofline.cycles();
+  row.bound = r.prediction.roofline.memory_bound() ? "memory" : "compute";
+  row.macs = static_cast<double>(r.layer.m) * r.layer.n * r.layer.k;
+  row.energy = r.run.energy;
+  row.model_energy = r.prediction.energy;
+  row.dram_read_bytes = r.run.events.dram_read_bytes;
+  row.dram_write_bytes = r.run.events.dram_write_bytes;
+  row.stalls = r.run.stalls;
+  row.bit_exact = r.outputs_match();
+  return row;
+}
+
+// The whole trace: every layer `repeat` times.
+ReportRow TotalOf(const std::vector<CosimLayerReport>& reports) {
+  ReportRow t;
+  t.name = "total";
+  t.repeat = 0;
+  for (const CosimLayerReport& r : reports) {
+    const ReportRow row = RowOf(r);
+    const int64_t n = row.repeat;
+    t.repeat += n;
+    t.cycles += n * row.cycles;
+    t.model_cycles += n * row.model_cycles;
+    t.roofline_cycles += n * row.roofline_cycles;
+    t.macs += static_cast<double>(n) * row.macs;
+    Add(&t.energy, row.energy, static_cast<double>(n));
+    Add(&t.model_energy, row.model_energy, static_cast<double>(n));
+    t.dram_read_bytes += n * row.dram_read_bytes;
+    t.dram_write_bytes += n * row.dram_write_bytes;
+    t.stalls.loads += n * row.stalls.loads;
+    t.stalls.sram += n * row.stalls.sram;
+    t.stalls.noc += n * row.stalls.noc;
+    t.bit_exact &= row.bit_exact;
+  }
+  return t;
+}
+
+const std::vector<std::string>& CsvColumns() {
+  static const std::vector<std::string> columns = {"layer",
+                                                   "m",
+                                                   "k",
+                                                   "n",
+                                                   "repeat",
+                                                   "formats",
+                                                   "tile_plan",
+                                                   "cycles",
+                                                   "model_cycles",
+                                                   "time_us",
+                                                   "utilization",
+                                                   "roofline_cycles",
+                                                   "roofline_bound",
+                                                   "roofline_reached",
+                                                   "energy_uJ",
+                                                   "model_energy_uJ",
+                                                   "core_uJ",
+                                                   "buffers_uJ",
+                                                   "noc_uJ",
+                                                   "dram_uJ",
+                                                   "static_uJ",
+                                                   "dram_read_bytes",
+                                                   "dram_write_bytes",
+                                                   "stall_loads",
+                                                   "stall_buffers",
+                                                   "stall_noc",
+                                                   "bit_exact"};
+  return columns;
+}
+
+std::vector<std::string> CsvCells(const HardwareConfig& c, const ReportRow& r) {
+  auto uj = [](double pj) { return ExactNumber(pj * 1e-6); };
+  return {r.name,
+          r.m > 0 ? Int(r.m) : "",
+          r.k > 0 ? Int(r.k) : "",
+          r.n > 0 ? Int(r.n) : "",
+          Int(r.repeat),
+          r.formats,
+          r.tile_plan,
+          Int(r.cycles),
+          Int(r.model_cycles),
+          ExactNumber(r.time_us(c)),
+          ExactNumber(r.utilization(c)),
+          Int(r.roofline_cycles),
+          r.bound,
+          ExactNumber(r.roofline_reached()),
+          uj(r.energy.TotalPj()),
+          uj(r.model_energy.TotalPj()),
+          uj(r.energy.core_pj),
+          uj(r.energy.buffers_pj),
+          uj(r.energy.noc_pj),
+          uj(r.energy.dram_pj),
+          uj(r.energy.static_pj),
+          Int(r.dram_read_bytes),
+          Int(r.dram_write_bytes),
+          Int(r.stalls.loads),
+          Int(r.stalls.sram),
+          Int(r.stalls.noc),
+          r.bit_exact ? "PASS" : "FAIL"};
+}
+
+std::string JsonEnergy(const EnergyBreakdown& e) {
+  return "{\"core\": " + ExactNumber(e.core_pj * 1e-6) +
+         ", \"buffers\": " + ExactNumber(e.buffers_pj * 1e-6) +
+         ", \"noc\": " + ExactNumber(e.noc_pj * 1e-6) +
+         ", \"dram\": " + ExactNumber(e.dram_pj * 1e-6) +
+         ", \"static\": " + ExactNumber(e.static_pj * 1e-6) +
+         ", \"total\": " + ExactNumber(e.TotalPj() * 1e-6) + "}";
+}
+
+std::string JsonRow(const HardwareConfig& c, const ReportRow& r) {
+  std::ostringstream out;
+  out << "{\"name\": " << JsonString(r.name);
+  if (r.m > 0) out << ", \"m\": " << r.m << ", \"k\": " << r.k << ", \"n\": " << r.n;
+  out << ", \"repeat\": " << r.repeat;
+  if (!r.formats.empty()) {
+    out << ", \"formats\": " << JsonString(r.formats)
+        << ", \"tile_plan\": " << JsonString(r.tile_plan);
+  }
+  out << ", \"cycles\": " << r.cycles << ", \"model_cycles\": " << r.model_cycles
+      << ", \"time_us\": " << ExactNumber(r.time_us(c))
+      << ", \"utilization\": " << ExactNumber(r.utilization(c))
+      << ", \"roofline\": {\"cycles\": " << r.roofline_cycles;
+  if (!r.bound.empty()) out << ", \"bound\": " << JsonString(r.bound);
+  out << ", \"reached\": " << ExactNumber(r.roofline_reached()) << "}"
+      << ", \"energy_uJ\": " << JsonEnergy(r.energy)
+      << ", \"model_energy_uJ\": " << JsonEnergy(r.model_energy)
+      << ", \"dram_bytes\": {\"read\": " << r.dram_read_bytes
+      << ", \"write\": " << r.dram_write_bytes << "}"
+      << ", \"stall_cycles\": {\"loads\": " << r.stalls.loads << ", \"buffers\": " << r.stalls.sram
+      << ", \"noc\": " << r.stalls.noc << "}"
+      << ", \"bit_exact\": " << (r.bit_exact ? "true" : "false") << "}";
+  return out.str();
+}
+
+}  // namespace
+
+std::string CosimReportCsv(const HardwareConfig& config,
+                           const std::vector<CosimLayerReport>& reports) {
+  std::ostringstream out;
+  auto line = [&out](const std::vector<std::string>& cells) {
+    for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << CsvField(cells[i]);
+    out << "\n";
+  };
+  line(CsvColumns());
+  for (const CosimLayerReport& r : reports) line(CsvCells(config, RowOf(r)));
+  line(CsvCells(config, TotalOf(reports)));
+  return out.str();
+}
+
+std::string CosimReportJson(const HardwareConfig& config, const std::string& trace,
+                            const std::vector<CosimLayerReport>& reports) {
+  std::ostringstream out;
+  out << "{\n  \"trace\": " << JsonString(trace)
+      << ",\n  \"hardware\": {\"name\": " << JsonString(config.name)
+      << ", \"config\": " << JsonString(config.source_file)
+      << ", \"description\": " << JsonString(ShortDescription(config))
+      << ", \"frequency_mhz\": " << config.frequency_mhz << "},\n  \"layers\": [";
+  for (size_t i = 0; i < reports.size(); ++i) {
+    out << (i ? "," : "") << "\n    " << JsonRow(config, RowOf(reports[i]));
+  }
+  out << "\n  ],\n  \"total\": " << JsonRow(config, TotalOf(reports)) << "\n}\n";
+  return out.str();
 }
 
 void PrintCosimHeader(std::ostream& out) {

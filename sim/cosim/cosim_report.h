@@ -44,6 +44,17 @@ void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTenso
 // they are equal.
 std::string ExplainDifference(const CosimLayerReport& report);
 
+// The report for machines: one row per layer and a total row (CSV), or the same as JSON with the
+// hardware and the energy breakdowns. Per layer: the shape, repeat, formats, tile plan, cycles
+// (co-simulated and modelled), time at the clock, utilization, the roofline bound and the share of
+// it reached (bound / cycles), energy and its breakdown (core, buffers, NoC, DRAM, static), DRAM
+// bytes read and written, stalls, and bit-exact PASS/FAIL. Totals count each layer `repeat`
+// times. docs/cosim.md, "Reports", lists every field.
+std::string CosimReportCsv(const HardwareConfig& config,
+                           const std::vector<CosimLayerReport>& reports);
+std::string CosimReportJson(const HardwareConfig& config, const std::string& trace,
+                            const std::vector<CosimLayerReport>& reports);
+
 void PrintCosimHeader(std::ostream& out);
 void PrintCosimLayer(std::ostream& out, const HardwareConfig& config, const CosimLayerReport& r);
 void PrintCosimTotal(std::ostream& out, const HardwareConfig& config,
