@@ -32,6 +32,7 @@
 #include "sim/cosim/accelerator.h"
 #include "sim/cosim/cosim_report.h"
 #include "sim/layer_report.h"
+#include "sim/regression.h"
 
 namespace mixpe {
 namespace {
@@ -226,12 +227,51 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
   return 0;
 }
 
+// `mixpe run --fast`: every layer's mapped schedule costed by the analytical model alone, in the
+// co-simulation's report (docs/memory-model.md). Needs no RTL, so any valid config runs.
+int Estimate(const HardwareConfig& config, const LayerTrace& trace,
+             const std::vector<std::string>& only_layers, MapObjective objective,
+             const std::string& schedules_dir, const std::string& json_path,
+             const std::string& csv_path) {
+  std::vector<CosimLayerReport> reports;
+  PrintCosimHeader(std::cout);
+  for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
+    const auto begin = std::chrono::steady_clock::now();
+    const LayerFormats formats = ResolveLayerFormats(layer, config);
+    const MappedLayer mapped = ScheduleLayer(config, layer, formats, objective, {}, schedules_dir);
+    CosimLayerReport r =
+        ModelOnlyReport(layer, formats.weights.Name() + " x " + formats.activations.Name(),
+                        TilePlanText(mapped.schedule.plan()), mapped.prediction);
+    r.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    PrintCosimLayer(std::cout, config, r);
+    reports.push_back(std::move(r));
+  }
+  PrintCosimTotal(std::cout, config, reports);
+  if (!json_path.empty()) {
+    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
+      throw InputError(json_path + ": cannot write the JSON report");
+    }
+  }
+  if (!csv_path.empty()) {
+    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
+      throw InputError(csv_path + ": cannot write the CSV report");
+    }
+  }
+  return 0;
+}
+
 int Run(const std::string& config_path, const std::string& trace_path,
         const std::vector<std::string>& only_layers, const std::string& waves_path, bool core_only,
         MapObjective objective, const std::string& schedules_dir, const std::string& json_path,
-        const std::string& csv_path) {
+        const std::string& csv_path, bool fast) {
   const HardwareConfig config = LoadHardwareConfig(config_path);
-  CheckConfigMatchesBuild(config);
+  if (fast && (core_only || !waves_path.empty())) {
+    throw InputError(
+        "--fast runs the analytical model alone: no RTL, so no --core-only or --trace-waves");
+  }
+  if (!fast) CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
   CheckLayerNames(trace, only_layers);
   if (!waves_path.empty() && only_layers.size() != 1) {
@@ -271,8 +311,12 @@ int Run(const std::string& config_path, const std::string& trace_path,
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
             << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
             << config.frequency_mhz << " MHz) from " << config_path << "\n"
-            << (core_only ? "mode: the core alone, on an ideal memory\n\n"
-                          : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
+            << (fast        ? "mode: the analytical model alone (--fast)\n\n"
+                : core_only ? "mode: the core alone, on an ideal memory\n\n"
+                            : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
+  if (fast) {
+    return Estimate(config, trace, only_layers, objective, schedules_dir, json_path, csv_path);
+  }
   if (!core_only) {
     return CoSimulate(config, trace, only_layers, waves_path, objective, schedules_dir, json_path,
                       csv_path);
@@ -400,6 +444,32 @@ int Merge(const std::vector<std::string>& inputs, const std::string& out_dir, bo
   return 0;
 }
 
+// Random regression of the RTL core against the golden model (docs/verify.md).
+int Verify(const std::string& config_path, uint64_t seed, int count) {
+  const HardwareConfig config = LoadHardwareConfig(config_path);
+  CheckConfigMatchesBuild(config);
+  MakeRandomCase(config, seed);  // a config with no runnable format pair fails here
+  std::printf("mixpe verify: %d random cases from seed %llu on %s (%s) from %s\n", count,
+              static_cast<unsigned long long>(seed), config.name.c_str(),
+              ShortDescription(config).c_str(), config_path.c_str());
+  VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
+  ProgressBar bar("verify");
+  const RegressionResult result = RunRegression(
+      core, config, seed, count, [&](int done, int total) { bar.Update(done, total); });
+  for (const RegressionFailure& f : result.failures) std::printf("%s\n", FormatFailure(f).c_str());
+  if (result.failed > static_cast<int64_t>(result.failures.size())) {
+    std::printf("... and %lld more failures\n",
+                static_cast<long long>(result.failed - result.failures.size()));
+  }
+  std::printf("%s", FormatCoverage(result.coverage, config).c_str());
+  std::printf(
+      "%lld passed, %lld failed; %lld cycles simulated in %.1f s (%.0f cycles/s on the core)\n",
+      static_cast<long long>(result.passed), static_cast<long long>(result.failed),
+      static_cast<long long>(result.simulated_cycles), result.wall_seconds,
+      result.core_seconds > 0 ? result.simulated_cycles / result.core_seconds : 0.0);
+  return result.pass() ? 0 : 1;
+}
+
 // Writes `text` to `path`, or to stdout if `path` is empty.
 void WriteOut(const std::string& path, const std::string& text, const std::string& what) {
   if (path.empty()) {
@@ -502,12 +572,16 @@ int sc_main(int argc, char** argv) {
   run->add_option("-t,--trace", trace_path, "layer trace YAML")->capture_default_str();
   run->add_option("-l,--layer", only_layers, "run only these layers (repeatable)");
   bool core_only = false;
+  bool fast = false;
   std::string objective = "cycles";
   run->add_option("--objective", objective,
                   "what the mapper minimises when it chooses a layer's schedule: cycles, energy "
                   "or edp (energy-delay product)")
       ->capture_default_str()
       ->check(CLI::IsMember({"cycles", "energy", "edp"}));
+  run->add_flag("--fast", fast,
+                "the analytical model alone, in the same report: any config, no RTL, no "
+                "bit-exact check");
   run->add_flag("--core-only", core_only,
                 "run the RTL core alone on an ideal memory (no DRAM, buffers or NoC)");
   std::string json_path;
@@ -565,6 +639,15 @@ int sc_main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
   merge->add_flag("--no-plot", no_plot, "do not draw pareto.png");
+  uint64_t verify_seed = 1;
+  int verify_count = 256;
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Random regression of the RTL core against the golden model, with coverage");
+  verify->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
+  verify->add_option("--seed", verify_seed, "the first case's seed")->capture_default_str();
+  verify->add_option("--count", verify_count, "how many cases (seeds seed .. seed+count-1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
   std::string hf_config;
   mixpe::TraceRequest trace_request;
   std::string trace_output;
@@ -638,6 +721,7 @@ int sc_main(int argc, char** argv) {
     if (*accuracy) {
       return widths ? mixpe::Widths(problem.k) : mixpe::Accuracy(problem, markdown);
     }
+    if (*verify) return mixpe::Verify(config_path, verify_seed, verify_count);
     if (*trace) return mixpe::Trace(hf_config, trace_request, trace_output);
     if (*import) {
       return mixpe::Import(topology, scalesim_cfg, base_config, import_options, output_trace,
@@ -651,7 +735,7 @@ int sc_main(int argc, char** argv) {
     }
     return mixpe::Run(config_path, trace_path, only_layers, waves_path, core_only,
                       mixpe::ParseMapObjective(objective, "--objective"), schedules_dir, json_path,
-                      csv_path);
+                      csv_path, fast);
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

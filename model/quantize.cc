@@ -14,6 +14,13 @@ namespace {
 // Round to nearest integer, ties to even (the default floating-point rounding mode).
 double RoundEven(double x) { return std::nearbyint(x); }
 
+// clamp(x, lo, hi) as an integer, x already an integer-valued double. Clamped before the
+// conversion: a value beyond int64 (a huge input over a saturated scale) would be undefined
+// behaviour, and differs between compilers in practice.
+int64_t ClampToInt(double x, int64_t lo, int64_t hi) {
+  return static_cast<int64_t>(std::clamp(x, static_cast<double>(lo), static_cast<double>(hi)));
+}
+
 uint32_t TwosComplement(int64_t value, int bits) {
   return static_cast<uint32_t>(value) & ((1u << bits) - 1u);
 }
@@ -65,14 +72,13 @@ void QuantizeIntGroup(const std::vector<double>& w, int bits, bool asymmetric, i
   *scale_code = Fp16Code(target);
   const double s = Fp16Value(*scale_code);
   int64_t z = 0;
-  if (asymmetric && s > 0)
-    z = std::clamp<int64_t>(static_cast<int64_t>(RoundEven(-lo / s)), 0, 2 * half - 1);
+  if (asymmetric && s > 0) z = ClampToInt(RoundEven(-lo / s), 0, 2 * half - 1);
   for (size_t i = 0; i < w.size(); ++i) {
     int64_t q = 0;
     if (s > 0) {
-      q = static_cast<int64_t>(RoundEven(w[i] / s));
-      q = asymmetric ? std::clamp<int64_t>(q + z, 0, 2 * half - 1) - half
-                     : std::clamp<int64_t>(q, -half, half - 1);
+      const double rounded = RoundEven(w[i] / s);
+      q = asymmetric ? ClampToInt(rounded + static_cast<double>(z), 0, 2 * half - 1) - half
+                     : ClampToInt(rounded, -half, half - 1);
     } else if (asymmetric) {
       q = z - half;
     }
@@ -113,8 +119,8 @@ uint8_t QuantizeMxBlock(const ElementType& e, const double* x, int count, int64_
       units[i] = static_cast<int64_t>(FiniteToUnits(*e.fp, codes[i]));
     } else {
       const int64_t limit = e.max_units();  // the most negative code is unused
-      const int64_t q = std::clamp<int64_t>(
-          static_cast<int64_t>(RoundEven(std::ldexp(scaled, e.int_fraction_bits))), -limit, limit);
+      const int64_t q =
+          ClampToInt(RoundEven(std::ldexp(scaled, e.int_fraction_bits)), -limit, limit);
       units[i] = static_cast<int64_t>(q);
       codes[i] = TwosComplement(q, e.bits);
     }
@@ -332,10 +338,7 @@ BlockedTensor QuantizeActivations(const ActivationFormat& format, const std::vec
         t.row_scale_codes[r] = Fp16Code(amax / 127.0);
         const double s = Fp16Value(t.row_scale_codes[r]);
         for (int64_t kk = 0; kk < k; ++kk) {
-          const int64_t q = s > 0
-                                ? std::clamp<int64_t>(
-                                      static_cast<int64_t>(RoundEven(a[r * k + kk] / s)), -128, 127)
-                                : 0;
+          const int64_t q = s > 0 ? ClampToInt(RoundEven(a[r * k + kk] / s), -128, 127) : 0;
           t.units[r * k + kk] = q;
           t.codes[r * k + kk] = TwosComplement(q, 8);
         }

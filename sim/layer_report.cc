@@ -12,39 +12,65 @@
 
 namespace mixpe {
 
-LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
-                        bool core_operands) {
-  LayerData data;
-  data.formats = ResolveLayerFormats(layer, config);
-  if (layer.attention.present()) {
-    // The GEMM of one token group (score) or of one KV head (value) over a KIVI-quantized cache:
-    // folded FP16 activations and the cache codes with unit scales (model/kv_cache.h).
-    const AttentionShape& shape = layer.attention;
-    if (layer.m != shape.gemm_m() || layer.k != shape.gemm_k() || layer.n != shape.gemm_n() ||
-        data.formats.weights.Name() != shape.weight_format() ||
-        data.formats.activations.Name() != AttentionShape::activation_format()) {
-      throw InputError("layer " + layer.name + ": an attention layer must keep the GEMM of its " +
-                       "shape (M=" + std::to_string(shape.gemm_m()) +
-                       ", K=" + std::to_string(shape.gemm_k()) +
-                       ", N=" + std::to_string(shape.gemm_n()) + ", " + shape.weight_format() +
-                       " x " + AttentionShape::activation_format() + ")");
-    }
-    AttentionOperands ops = RandomAttentionOperands(shape, seed);
-    data.activations = std::move(ops.activations);
-    data.weights = std::move(ops.weights);
-  } else {
-    const RealGemmOperands real = layer.conv.present()
-                                      ? RandomRealConvOperands(layer.conv, layer.n, seed)
-                                      : RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
-    data.activations =
-        QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
-    data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
-  }
-  if (!core_operands) return data;
+namespace {
+
+// Splits the layer's quantized tensors for the core's edges.
+void PrepareForCore(const HardwareConfig& config, LayerData* data) {
   CoreWidths widths;
   widths.activation_bits = config.activation_bits;
   widths.weight_bits = config.weight_bits;
-  data.core = PrepareCoreOperands(data.activations, data.weights, data.formats.weights, widths);
+  data->core = PrepareCoreOperands(data->activations, data->weights, data->formats.weights, widths);
+}
+
+}  // namespace
+
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
+                        bool core_operands) {
+  if (!layer.attention.present()) {
+    const RealGemmOperands real = layer.conv.present()
+                                      ? RandomRealConvOperands(layer.conv, layer.n, seed)
+                                      : RandomRealGemmOperands(layer.m, layer.k, layer.n, seed);
+    return MakeLayerData(config, layer, real, core_operands);
+  }
+  LayerData data;
+  data.formats = ResolveLayerFormats(layer, config);
+  // The GEMM of one token group (score) or of one KV head (value) over a KIVI-quantized cache:
+  // folded FP16 activations and the cache codes with unit scales (model/kv_cache.h).
+  const AttentionShape& shape = layer.attention;
+  if (layer.m != shape.gemm_m() || layer.k != shape.gemm_k() || layer.n != shape.gemm_n() ||
+      data.formats.weights.Name() != shape.weight_format() ||
+      data.formats.activations.Name() != AttentionShape::activation_format()) {
+    throw InputError("layer " + layer.name + ": an attention layer must keep the GEMM of its " +
+                     "shape (M=" + std::to_string(shape.gemm_m()) +
+                     ", K=" + std::to_string(shape.gemm_k()) +
+                     ", N=" + std::to_string(shape.gemm_n()) + ", " + shape.weight_format() +
+                     " x " + AttentionShape::activation_format() + ")");
+  }
+  AttentionOperands ops = RandomAttentionOperands(shape, seed);
+  data.activations = std::move(ops.activations);
+  data.weights = std::move(ops.weights);
+  if (core_operands) PrepareForCore(config, &data);
+  return data;
+}
+
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer,
+                        const RealGemmOperands& real, bool core_operands) {
+  LayerData data;
+  data.formats = ResolveLayerFormats(layer, config);
+  if (layer.attention.present()) {
+    throw InputError("layer " + layer.name +
+                     ": an attention layer's data is its KV cache's, not given operands");
+  }
+  if (real.m != layer.m || real.k != layer.k || real.n != layer.n) {
+    throw InputError("layer " + layer.name + ": operands of M=" + std::to_string(real.m) +
+                     ", K=" + std::to_string(real.k) + ", N=" + std::to_string(real.n) +
+                     " for a layer of M=" + std::to_string(layer.m) +
+                     ", K=" + std::to_string(layer.k) + ", N=" + std::to_string(layer.n));
+  }
+  data.activations =
+      QuantizeActivations(data.formats.activations, real.activations, layer.m, layer.k);
+  data.weights = QuantizeWeights(data.formats.weights, real.weights, layer.k, layer.n);
+  if (core_operands) PrepareForCore(config, &data);
   return data;
 }
 

@@ -11,6 +11,7 @@
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
 #include "model/core_operands.h"
+#include "model/gemm_operands.h"
 #include "model/hardware_config.h"
 #include "model/quantize.h"
 #include "sim/verilated_core.h"
@@ -50,12 +51,27 @@ struct LayerData {
 // attention layer's GEMM or formats differ from its shape's (a layer edited after loading).
 LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer, uint64_t seed,
                         bool core_operands = true);
+// The same from given real operands (M x K activations, K x N weights, as RandomRealGemmOperands
+// makes them; e.g. with edge values written in, sim/regression.h). Throws InputError if the layer
+// does not resolve on `config`, if it is an attention layer (its data is its cache's), or if the
+// operands' shape is not the layer's.
+LayerData MakeLayerData(const HardwareConfig& config, const GemmLayer& layer,
+                        const RealGemmOperands& real, bool core_operands = true);
 
 // Compares an RTL run with the golden model's outputs and cycle count.
 LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, const LayerData& data,
                        const CoreRunResult& run);
 
-// Runs one layer: data, schedule, RTL, check.
+// Runs one layer's prepared data through the core on its schedule (TileCoreGemm with the layer's
+// tile plan), with a watchdog of twice the closed-form cycle count plus room for the pipeline.
+template <class VCore>
+CoreRunResult RunLayerOnCore(VerilatedCore<VCore>& core, const HardwareConfig& config,
+                             const GemmLayer& layer, const LayerData& data);
+
+// Runs one layer: schedule, RTL, check; from prepared data, or with the data made from `seed`.
+template <class VCore>
+LayerReport RunLayer(VerilatedCore<VCore>& core, const HardwareConfig& config,
+                     const GemmLayer& layer, const LayerData& data);
 template <class VCore>
 LayerReport RunLayer(VerilatedCore<VCore>& core, const HardwareConfig& config,
                      const GemmLayer& layer, uint64_t seed);

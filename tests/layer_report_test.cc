@@ -207,5 +207,40 @@ TEST(LayerDataTest, EveryLayerOfTheSmallCoreTraceHasCoreOperands) {
   EXPECT_EQ(attention_layers, 2);
 }
 
+// Given real operands (with an edited value) quantize exactly as the seeded data's do, and the
+// edit shows in the codes; operands of another shape, or for an attention layer, are refused.
+TEST(LayerDataTest, GivenRealOperandsAreQuantizedLikeSeededOnes) {
+  const HardwareConfig config = LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/default.yaml");
+  GemmLayer layer;
+  layer.name = "fc";
+  layer.m = 3;
+  layer.k = 256;
+  layer.n = 5;
+  layer.weights = "int4_g128_asym";
+  RealGemmOperands real = RandomRealGemmOperands(layer.m, layer.k, layer.n, kSeed);
+  const LayerData seeded = MakeLayerData(config, layer, kSeed);
+  const LayerData given = MakeLayerData(config, layer, real);
+  EXPECT_EQ(given.activations.codes, seeded.activations.codes);
+  EXPECT_EQ(given.weights.codes, seeded.weights.codes);
+  EXPECT_EQ(given.weights.zero_points, seeded.weights.zero_points);
+  EXPECT_EQ(given.core.weight_codes, seeded.core.weight_codes);
+  EXPECT_EQ(given.core.row_scale_bits, seeded.core.row_scale_bits);
+  EXPECT_TRUE(
+      MakeLayerData(config, layer, real, /*core_operands=*/false).core.weight_codes.empty());
+
+  // A zero activation row: its INT8 codes and per-token scale are 0.
+  for (int64_t kk = 0; kk < layer.k; ++kk) real.activations[layer.k + kk] = 0;
+  const LayerData zero_row = MakeLayerData(config, layer, real);
+  EXPECT_EQ(zero_row.activations.row_scale_codes[1], 0u);
+  EXPECT_NE(zero_row.activations.row_scale_codes[0], 0u);
+
+  real.n = 4;
+  EXPECT_THROW(MakeLayerData(config, layer, real), InputError);
+  GemmLayer attention = AttentionTrace(2, 2).layers[0];
+  EXPECT_THROW(MakeLayerData(config, attention,
+                             RandomRealGemmOperands(attention.m, attention.k, attention.n, kSeed)),
+               InputError);
+}
+
 }  // namespace
 }  // namespace mixpe

@@ -369,6 +369,33 @@ TEST(QuantizeTest, Int8PerTokenScaleSaturatesAt65504) {
   EXPECT_EQ(t.units, (std::vector<int64_t>{127, -76, 0, 0}));
 }
 
+// Values whose quotient by a saturated scale lies beyond the int64 range (about 2^111 here) still
+// clamp by their sign: the rounding is clamped before it becomes an integer. (Converted first,
+// such a quotient is undefined behaviour: x86 GCC gave -2^63, so +huge became the most negative
+// code; clang gave other codes. The random regression, sim/regression.h, injects such values.)
+TEST(QuantizeTest, QuotientsBeyondInt64ClampByTheirSign) {
+  const double huge = std::ldexp(1.5, 127);
+  const BlockedTensor sym = QuantizeColumn(IntWeights(4, 4, false), {huge, -huge, 0, 1});
+  EXPECT_EQ(sym.scale_codes, std::vector<uint32_t>{0x7BFF});
+  EXPECT_EQ(sym.units, (std::vector<int64_t>{7, -8, 0, 0}));
+  // Asymmetric: z_u = clamp(rne(huge / 65504), 0, 15) = 15 (stored 7); q_u = 15, 0, 15, 15.
+  const BlockedTensor asym = QuantizeColumn(IntWeights(4, 4, true), {huge, -huge, 0, 1});
+  EXPECT_EQ(asym.scale_codes, std::vector<uint32_t>{0x7BFF});
+  EXPECT_EQ(asym.zero_points, std::vector<int32_t>{7});
+  EXPECT_EQ(asym.units, (std::vector<int64_t>{7, -8, 7, 7}));
+  const BlockedTensor token = QuantizeRow("int8_token", {huge, -huge, 0, 1});
+  EXPECT_EQ(token.row_scale_codes, std::vector<uint16_t>{0x7BFF});
+  EXPECT_EQ(token.units, (std::vector<int64_t>{127, -128, 0, 0}));
+  // MXINT8 beyond the clamped shared exponent 127: 2^200 / 2^127 * 64 = 2^79.
+  std::vector<double> block(32, 0.0);
+  block[0] = std::ldexp(1.0, 200);
+  block[1] = -std::ldexp(1.0, 200);
+  const BlockedTensor mx = QuantizeRow("mxint8", block);
+  EXPECT_EQ(mx.scale_codes, std::vector<uint32_t>{0xFE});
+  EXPECT_EQ(mx.units[0], 127);
+  EXPECT_EQ(mx.units[1], -127);
+}
+
 // ===== MX (section 3, "MX") =====
 
 TEST(QuantizeTest, MxFp4SharedExponentAndElementRounding) {

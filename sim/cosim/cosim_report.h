@@ -26,6 +26,9 @@ struct CosimLayerReport {
   int64_t mismatches = 0;   // outputs whose bits differ from the golden model's
   std::string detail;       // the first mismatch, or why the run stopped
   double wall_seconds = 0;
+  // False for `mixpe run --fast`: `run` then holds the analytical model's cycles, events and
+  // energy, and nothing was checked bit for bit.
+  bool simulated = true;
 
   bool outputs_match() const { return run.error.empty() && detail.empty() && mismatches == 0; }
   int64_t cycle_difference() const { return run.cycles - prediction.cycles; }
@@ -43,6 +46,11 @@ void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTenso
 // Why the co-simulation's cycles differ from the model's, from its stall counters: empty when
 // they are equal.
 std::string ExplainDifference(const CosimLayerReport& report);
+
+// The report of `mixpe run --fast`: the schedule's analytical prediction in the place of a run.
+CosimLayerReport ModelOnlyReport(const GemmLayer& layer, const std::string& formats,
+                                 const std::string& tile_plan,
+                                 const LayerMemoryPrediction& prediction);
 
 // The report for machines: one row per layer and a total row (CSV), or the same as JSON with the
 // hardware and the energy breakdowns. Per layer: the shape, repeat, formats, tile plan, cycles
