@@ -161,24 +161,19 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
                MapObjective objective, const std::string& schedules_dir,
                const std::string& json_path, const std::string& csv_path) {
   // The DRAM holds the largest selected layer's image.
+  // The progress bar counts simulated cycles against the model's prediction of every layer.
   int64_t dram_bytes = 0;
+  int64_t predicted = 0;
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
     const MappedLayer mapped = ScheduleLayer(config, layer, formats, objective, {}, schedules_dir);
     dram_bytes = std::max(dram_bytes, LayerImageBytes(config, formats, mapped.schedule));
+    predicted += mapped.prediction.cycles;
   }
   Accelerator<Vmixpe_core_main> top("top", config, dram_bytes);
   if (!waves_path.empty()) top.core().OpenWaves(waves_path);
   std::vector<CosimLayerReport> reports;
-  // Progress in simulated cycles against the model's prediction of every selected layer.
-  int64_t predicted = 0;
-  for (const GemmLayer& layer : trace.layers) {
-    if (!Selected(layer, only_layers)) continue;
-    predicted += ScheduleLayer(config, layer, ResolveLayerFormats(layer, config), objective, {},
-                               schedules_dir)
-                     .prediction.cycles;
-  }
   ProgressBar bar("cosim");
   int64_t finished = 0;  // cycles of the layers done
   top.SetProgress(
@@ -371,15 +366,19 @@ void ReportSweep(const std::string& source, const std::vector<std::string>& axes
   std::printf("%lld design points: %lld costed, %lld without figures (see sweep.csv's status)\n",
               static_cast<long long>(results.size()), static_cast<long long>(ok),
               static_cast<long long>(results.size() - ok));
-  std::printf("Pareto front (latency against energy):\n%8s  %-40s %-22s %14s %12s %10s %6s\n",
-              "point", "values", "hardware", "cycles", "time_us", "energy_uJ", "util");
+  std::printf("Pareto front (latency against energy):\n%8s  %-20s %12s %12s %12s %6s %14s  %s\n",
+              "point", "hardware", "cycles", "time_us", "energy_uJ", "util", "area_Mtrans",
+              "values");
   for (const SweepResult& r : results) {
     if (!r.pareto) continue;
     std::string values;
     for (size_t a = 0; a < axes.size(); ++a) values += (a ? " " : "") + axes[a] + "=" + r.labels[a];
-    std::printf("%8lld  %-40s %-22s %14lld %12.1f %10.1f %5.1f%%\n",
-                static_cast<long long>(r.point), values.c_str(), r.hardware.c_str(),
-                static_cast<long long>(r.cycles), r.time_us, r.energy_uj, 100 * r.utilization);
+    char area[32] = "-";
+    if (r.area_transistors > 0) std::snprintf(area, sizeof area, "%.2f", r.area_transistors * 1e-6);
+    std::printf("%8lld  %-20s %12lld %12.1f %12.1f %5.1f%% %14s  %s\n",
+                static_cast<long long>(r.point), r.hardware.c_str(),
+                static_cast<long long>(r.cycles), r.time_us, r.energy_uj, 100 * r.utilization, area,
+                values.c_str());
   }
   const std::string csv = out_dir + "/sweep.csv";
   const std::string json = out_dir + "/sweep.json";

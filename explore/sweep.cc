@@ -62,7 +62,7 @@ std::vector<std::string> AxisKeys(const SweepSpace& space) {
 }
 
 SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const LayerTrace& trace,
-                          int64_t index) {
+                          int64_t index, const AreaTable* area) {
   const DesignPoint point = MakeDesignPoint(space, base, index);
   SweepResult r;
   r.point = index;
@@ -77,6 +77,7 @@ SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const
     return r;
   }
   r.hardware = ShortDescription(config);
+  if (area != nullptr) r.area_transistors = CoreTransistors(config, *area);
   double macs = 0;
   try {
     for (const GemmLayer& layer : LayersAt(trace, point)) {
@@ -124,6 +125,9 @@ std::vector<SweepResult> RunSweep(const SweepSpace& space, const Shard& shard, i
                                   const std::function<void(int64_t, int64_t)>& progress) {
   const YAML::Node base = YAML::LoadFile(space.base_config);
   const LayerTrace trace = LoadLayerTrace(space.trace);
+  AreaTable area;
+  if (!space.area_table.empty()) area = LoadAreaTable(space.area_table);
+  const AreaTable* area_of = space.area_table.empty() ? nullptr : &area;
   std::vector<int64_t> points;
   for (int64_t p = shard.index; p < space.points(); p += shard.count) points.push_back(p);
   std::vector<SweepResult> results(points.size());
@@ -132,7 +136,7 @@ std::vector<SweepResult> RunSweep(const SweepSpace& space, const Shard& shard, i
   int64_t done = 0;
   auto work = [&]() {
     for (size_t i = next++; i < points.size(); i = next++) {
-      results[i] = EvaluatePoint(space, base, trace, points[i]);
+      results[i] = EvaluatePoint(space, base, trace, points[i], area_of);
       if (!progress) continue;
       std::lock_guard<std::mutex> lock(progress_mutex);
       progress(++done, static_cast<int64_t>(points.size()));
@@ -166,7 +170,7 @@ std::vector<std::string> SweepCsvColumns(const std::vector<std::string>& axes) {
   std::vector<std::string> columns = {"point"};
   columns.insert(columns.end(), axes.begin(), axes.end());
   for (const char* c : {"hardware", "status", "cycles", "time_us", "energy_uJ", "edp_uJ_us",
-                        "dram_bytes", "utilization", "pareto"}) {
+                        "dram_bytes", "utilization", "area_transistors", "pareto"}) {
     columns.push_back(c);
   }
   return columns;
@@ -183,8 +187,9 @@ std::string SweepCsv(const std::vector<std::string>& axes,
     for (const std::string& label : r.labels) out << "," << CsvField(label);
     out << "," << CsvField(r.hardware) << "," << CsvField(r.status) << "," << r.cycles << ","
         << ExactNumber(r.time_us) << "," << ExactNumber(r.energy_uj) << "," << ExactNumber(r.edp())
-        << "," << r.dram_bytes << "," << ExactNumber(r.utilization) << "," << (r.pareto ? 1 : 0)
-        << "\n";
+        << "," << r.dram_bytes << "," << ExactNumber(r.utilization) << ","
+        << (r.area_transistors > 0 ? std::to_string(r.area_transistors) : "") << ","
+        << (r.pareto ? 1 : 0) << "\n";
   }
   return out.str();
 }
@@ -194,17 +199,17 @@ std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::
   if (!in) throw InputError(path + ": cannot open file");
   std::string line;
   std::vector<std::string> fields;
-  if (!std::getline(in, line) || !SplitCsv(line, &fields) || fields.size() < 10 ||
+  if (!std::getline(in, line) || !SplitCsv(line, &fields) || fields.size() < 11 ||
       fields.front() != "point") {
     throw InputError(path +
                      ":1: expected the header of a mixpe sweep CSV (point, the axes, "
                      "hardware, status, cycles, ...)");
   }
-  const std::vector<std::string> file_axes(fields.begin() + 1, fields.end() - 9);
+  const std::vector<std::string> file_axes(fields.begin() + 1, fields.end() - 10);
   if (SweepCsvColumns(file_axes) != fields) {
     throw InputError(path + ":1: the columns after the axes must be " +
                      std::string("hardware, status, cycles, time_us, energy_uJ, edp_uJ_us, "
-                                 "dram_bytes, utilization, pareto"));
+                                 "dram_bytes, utilization, area_transistors, pareto"));
   }
   if (!axes->empty() && *axes != file_axes) {
     throw InputError(path + ":1: its axes differ from the first file's: not the same sweep");
@@ -214,8 +219,8 @@ std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
     const std::string where = path + ":" + std::to_string(number);
-    if (!SplitCsv(line, &fields) || fields.size() != file_axes.size() + 10) {
-      throw InputError(where + ": expected " + std::to_string(file_axes.size() + 10) + " fields");
+    if (!SplitCsv(line, &fields) || fields.size() != file_axes.size() + 11) {
+      throw InputError(where + ": expected " + std::to_string(file_axes.size() + 11) + " fields");
     }
     SweepResult r;
     size_t f = 0;
@@ -241,6 +246,8 @@ std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::
       real(fields[f++]);  // edp: derived
       r.dram_bytes = integer(fields[f++]);
       r.utilization = real(fields[f++]);
+      r.area_transistors = fields[f].empty() ? 0 : integer(fields[f]);
+      ++f;
       r.pareto = integer(fields[f++]) != 0;
     } catch (const std::exception&) {
       throw InputError(where + ": field " + std::to_string(f) + " ('" + fields[f - 1] +
@@ -269,6 +276,8 @@ std::string SweepJson(const std::string& source, const std::vector<std::string>&
       out << ", \"cycles\": " << r.cycles << ", \"time_us\": " << Number(r.time_us)
           << ", \"energy_uJ\": " << Number(r.energy_uj) << ", \"edp_uJ_us\": " << Number(r.edp())
           << ", \"dram_bytes\": " << r.dram_bytes << ", \"utilization\": " << Number(r.utilization)
+          << ", \"area_transistors\": "
+          << (r.area_transistors > 0 ? std::to_string(r.area_transistors) : "null")
           << ", \"pareto\": " << (r.pareto ? "true" : "false");
     }
     out << "}";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "explore/area_table.h"
 #include "explore/sweep_space.h"
 
 namespace mixpe {
@@ -23,9 +24,10 @@ struct SweepResult {
   int64_t cycles = 0;
   double time_us = 0;  // cycles at the point's clock
   double energy_uj = 0;
-  int64_t dram_bytes = 0;  // read and written, whole bursts
-  double utilization = 0;  // MACs / (PEs x cycles)
-  bool pareto = false;     // no other ok point is at least as fast and as frugal and better in one
+  int64_t dram_bytes = 0;        // read and written, whole bursts
+  double utilization = 0;        // MACs / (PEs x cycles)
+  int64_t area_transistors = 0;  // the core's (explore/area_table.h); 0: not known
+  bool pareto = false;  // no other ok point is at least as fast and as frugal and better in one
 
   bool ok() const { return status == "ok"; }
   double edp() const { return energy_uj * time_us; }  // uJ x us
@@ -34,7 +36,7 @@ struct SweepResult {
 // Costs point `index` of `space`. `base` is the base config's YAML; `trace` the space's trace.
 // Never throws on bad input at the point: its status says what is wrong.
 SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const LayerTrace& trace,
-                          int64_t index);
+                          int64_t index, const AreaTable* area = nullptr);
 
 // A part of the points: those whose number is `index` modulo `count` (0 <= index < count).
 struct Shard {

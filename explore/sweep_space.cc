@@ -111,12 +111,13 @@ std::vector<int> SweepSpace::Choice(int64_t index) const {
 
 SweepSpace LoadSweepSpace(const std::string& path) {
   const YamlMap root = YamlMap::LoadFile(path);
-  root.RejectUnknownKeys({"version", "base", "trace", "objective", "axes"});
+  root.RejectUnknownKeys({"version", "base", "trace", "objective", "area_table", "axes"});
   root.Int("version", 1, 1);
   SweepSpace space;
   space.source_file = path;
   space.base_config = Resolve(path, root.String("base"));
   space.trace = Resolve(path, root.String("trace"));
+  if (root.Has("area_table")) space.area_table = Resolve(path, root.String("area_table"));
   if (root.Has("objective")) {
     space.objective = ParseMapObjective(root.Choice("objective", {"cycles", "energy", "edp"}),
                                         path + ": objective");

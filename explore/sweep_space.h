@@ -31,6 +31,7 @@ struct SweepSpace {
   std::string trace;        // resolved path of the trace
   MapObjective objective = MapObjective::kCycles;
   std::vector<SweepAxis> axes;
+  std::string area_table;  // resolved path of synth/area.sh --csv's table; empty: no area
 
   int64_t points() const;  // the product of the axes' sizes
   // The value index of each axis at point `index` (0 <= index < points()).

@@ -8,14 +8,23 @@
 # resets are turned into synchronous ones first so that every flop is counted): a
 # technology-independent proxy, not a foundry area.
 # usage: synth/area.sh [--quick] [acc-bits]    (run from anywhere; needs yosys)
+#        synth/area.sh --csv <file> [acc-bits]
 #   --quick: only the rows tests/area_test.sh checks (the W4 and W8 PEs, the aligner at BlockSize
 #            4, the per-element multiplier): seconds instead of about two minutes.
+#   --csv:   instead of the tables, the transistor counts `mixpe sweep` reads to give a design
+#            point's area (docs/sweep.md): every shift-and-add PE of the tables, the aligner at
+#            BlockSize 32, and the per-group dequantization unit for columns of 8, 16, 32 and 64
+#            rows; one `unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors` line each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
+csv=
 if [ "${1:-}" = --quick ]; then
   quick=1
   shift
+elif [ "${1:-}" = --csv ]; then
+  csv=${2:?--csv needs a file}
+  shift 2
 fi
 acc_bits=${1:-32}
 rows=16 cols=16  # the array of the derived comparison (configs/default.yaml)
@@ -75,6 +84,30 @@ label() { [ "$1" = shift_add ] && echo "shifts and adds" || echo "\`*\`"; }
 # The PE and product rows: weights x activations, and the product unit alone.
 # A config `WxA` builds integer weights only; `WxAxfp4` adds the E2M1 (MXFP4, NVFP4) mode.
 pe_configs="2x8 3x8 4x8 8x8 4x16 4x8xfp4 4x16xfp4"
+if [ -n "$csv" ]; then
+  # The sweep's table: each unit once, written to the file as it is measured.
+  split_fields() { IFS=x read -r w a fp4 <<<"$1"; [ "$fp4" = fp4 ] && fp4=1 || fp4=0; }
+  out="unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors"
+  for config in $pe_configs; do
+    split_fields "$config"
+    read -r _ _ transistors < <(pe_or_product mixpe_pe shift_add \
+      -set ActBits "$a" -set WeightBits "$w" -set AccBits "$acc_bits" -set Fp4Weights "$fp4")
+    out+=$'\n'"pe,$w,$a,$fp4,$acc_bits,,$transistors"
+  done
+  read -r _ _ transistors < <(synth_one mixpe_fp16_align "$root/rtl/mixpe_fp16_align.sv" "" \
+    -set BlockSize 32)
+  out+=$'\n'"fp16_align,,16,,,,$transistors"
+  group_files="$root/rtl/mixpe_int_to_fp32.sv $root/rtl/mixpe_fp32_add.sv"
+  group_files+=" $root/rtl/mixpe_fp32_mul.sv $root/rtl/mixpe_group_dequant.sv"
+  for r in 8 16 32 64; do
+    read -r _ _ transistors < <(synth_one mixpe_group_dequant "$group_files" "" \
+      -set SumBits "$acc_bits" -set ZeroBits 4 -set ScaleBits 22 -set ExpBits 10 -set Outputs "$r")
+    out+=$'\n'"group_dequant,4,,,$acc_bits,$r,$transistors"
+  done
+  printf '%s\n' "$out" >"$csv"
+  echo "wrote $csv"
+  exit 0
+fi
 product_configs="2x8 3x8 4x8 8x8 4x8xfp4"
 [ $quick = 1 ] && pe_configs="4x8 8x8" && product_configs=""
 comparison_pe="4x16"  # the W4A16 PE of the derived comparison (the aligner's 16-bit integers)

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "explore/area_table.h"
 #include "explore/sweep_space.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -123,6 +124,27 @@ TEST(SweepTest, APointsFiguresAreTheMappersOverTheTrace) {
   EXPECT_EQ(r.hardware, "8x8 W4A8 acc28");
   // A narrower DRAM is never faster.
   EXPECT_GE(r.cycles, EvaluatePoint(space, base, trace, 7).cycles);
+}
+
+// The core's area from the table: rows x cols PEs (W4A8 with the FP4 mode: the config lists MXFP4)
+// and one dequantization unit per column for columns of `rows` outputs; no aligner without FP16
+// activations. A point whose units the table lacks has none.
+TEST(SweepTest, AreaIsThePesAndTheDequantizationUnitsWhereTheTableKnowsThem) {
+  const std::string path = kData + "sweep_test_tmp.yaml";
+  std::ofstream(path) << kHead
+                      << "area_table: area_table_small.csv\naxes: {array: [4x4, 8x8, 2x2]}\n";
+  const SweepSpace space = LoadSweepSpace(path);
+  std::remove(path.c_str());
+  const std::vector<SweepResult> results = RunSweep(space, Shard{}, 1);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].area_transistors, 16 * 1000 + 4 * 5000);
+  EXPECT_EQ(results[1].area_transistors, 64 * 1000 + 8 * 9000);
+  EXPECT_EQ(results[2].area_transistors, 0);  // no unit for columns of 2 rows
+  EXPECT_THROW(LoadAreaTable(WriteTempFile("unit,weight_bits\npe,4\n")), InputError);
+  EXPECT_THROW(
+      LoadAreaTable(WriteTempFile(
+          "unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors\nalu,1,1,1,1,1,5\n")),
+      InputError);
 }
 
 TEST(SweepTest, AnInvalidPointIsReportedNotFatal) {

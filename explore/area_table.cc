@@ -1,0 +1,94 @@
+// Core area from synthesized units; see area_table.h.
+#include "explore/area_table.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "model/input_error.h"
+
+namespace mixpe {
+namespace {
+
+std::string PeKey(int w, int a, bool fp4, int acc) {
+  return "pe " + std::to_string(w) + " " + std::to_string(a) + " " + (fp4 ? "1" : "0") + " " +
+         std::to_string(acc);
+}
+
+std::string DequantKey(int w, int acc, int rows) {
+  return "group_dequant " + std::to_string(w) + " " + std::to_string(acc) + " " +
+         std::to_string(rows);
+}
+
+}  // namespace
+
+AreaTable LoadAreaTable(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open the area table");
+  AreaTable table;
+  table.source_file = path;
+  std::string line;
+  const std::string header = "unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors";
+  if (!std::getline(in, line) || line != header) {
+    throw InputError(path + ":1: expected the header " + header + " (synth/area.sh --csv)");
+  }
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) f.push_back(field);
+    if (f.size() == 6) f.push_back("");  // a trailing empty field
+    auto fail = [&](const std::string& what) {
+      throw InputError(path + ":" + std::to_string(number) + ": " + what);
+    };
+    if (f.size() != 7) fail("expected 7 comma-separated fields");
+    int64_t transistors = 0;
+    try {
+      transistors = std::stoll(f[6]);
+    } catch (const std::exception&) {
+      fail("transistors: expected an integer, got '" + f[6] + "'");
+    }
+    if (transistors < 1) fail("transistors: expected a positive count");
+    auto number_of = [&](const std::string& text, const char* name) {
+      try {
+        return std::stoi(text);
+      } catch (const std::exception&) {
+        fail(std::string(name) + ": expected an integer, got '" + text + "'");
+      }
+      return 0;
+    };
+    if (f[0] == "pe") {
+      table.transistors[PeKey(number_of(f[1], "weight_bits"), number_of(f[2], "activation_bits"),
+                              number_of(f[3], "fp4") != 0, number_of(f[4], "acc_bits"))] =
+          transistors;
+    } else if (f[0] == "fp16_align") {
+      table.transistors["fp16_align"] = transistors;
+    } else if (f[0] == "group_dequant") {
+      table.transistors[DequantKey(number_of(f[1], "weight_bits"), number_of(f[4], "acc_bits"),
+                                   number_of(f[5], "rows"))] = transistors;
+    } else {
+      fail("unknown unit '" + f[0] + "', expected pe, fp16_align or group_dequant");
+    }
+  }
+  return table;
+}
+
+int64_t CoreTransistors(const HardwareConfig& config, const AreaTable& table) {
+  auto find = [&](const std::string& key) -> int64_t {
+    const auto it = table.transistors.find(key);
+    return it == table.transistors.end() ? 0 : it->second;
+  };
+  const int64_t pe = find(PeKey(config.weight_bits, config.activation_bits, HasFp4Weights(config),
+                                config.accumulator_bits));
+  const int64_t dequant =
+      find(DequantKey(config.weight_bits, config.accumulator_bits, config.rows));
+  bool fp16 = false;
+  for (const ActivationFormat& f : config.activation_formats) {
+    fp16 |= f.family == ActivationFamily::kFp16;
+  }
+  const int64_t align = fp16 ? find("fp16_align") : 0;
+  if (pe == 0 || dequant == 0 || (fp16 && align == 0)) return 0;
+  return int64_t{config.rows} * config.cols * pe + int64_t{config.cols} * dequant + align;
+}
+
+}  // namespace mixpe
