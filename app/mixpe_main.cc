@@ -1,8 +1,16 @@
-// mixpe: the command-line front door. `mixpe run` co-simulates every layer of a trace, quantized to
-// the layer's formats: its packed image in DRAM, the DMA, the on-chip buffers and the NoC in
-// SystemC, and the Verilated RTL core (the PE array with dequantization) built from the hardware
-// YAML. It checks the DRAM's output image bit for bit and the cycles and energy against the
-// golden model, and prints a report. `--core-only` runs the core alone on an ideal memory.
+// mixpe: the command-line front door, one subcommand per job (each has --help):
+//   run       co-simulates every layer of a trace, quantized to the layer's formats: its packed
+//             image in DRAM, the DMA, the on-chip buffers and the NoC in SystemC, and the
+//             Verilated RTL core built from the hardware YAML; checks the DRAM's output image bit
+//             for bit and the cycles and energy against the golden model, and reports (table,
+//             JSON, CSV). --core-only: the core alone on an ideal memory; --fast: the analytical
+//             model alone.
+//   compile   prints or writes each layer's schedule (docs/schedule-format.md)
+//   sweep     explores a design space; merge joins a sharded sweep (docs/sweep.md)
+//   verify    random regression of the RTL core with coverage (docs/verify.md)
+//   trace     a model's trace from a Hugging Face config.json (docs/trace-format.md)
+//   import    SCALE-Sim topology and .cfg as a trace and a hardware YAML (docs/import.md)
+//   accuracy  the quantization formats' error against float64 (docs/numerics.md)
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -155,6 +163,24 @@ MappedLayer ScheduleLayer(const HardwareConfig& config, const GemmLayer& layer,
   return mapped;
 }
 
+// Writes the report for machines (--json, --csv) where asked.
+void WriteReports(const HardwareConfig& config, const LayerTrace& trace,
+                  const std::vector<CosimLayerReport>& reports, const std::string& json_path,
+                  const std::string& csv_path) {
+  if (!json_path.empty()) {
+    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
+      throw InputError(json_path + ": cannot write the JSON report");
+    }
+    std::cout << "report: " << json_path << "\n";
+  }
+  if (!csv_path.empty()) {
+    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
+      throw InputError(csv_path + ": cannot write the CSV report");
+    }
+    std::cout << "report: " << csv_path << "\n";
+  }
+}
+
 // The whole memory system and the core, layer by layer.
 int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
                const std::vector<std::string>& only_layers, const std::string& waves_path,
@@ -204,18 +230,7 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
   }
   PrintCosimTotal(std::cout, config, reports);
   if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
-  if (!json_path.empty()) {
-    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
-      throw InputError(json_path + ": cannot write the JSON report");
-    }
-    std::cout << "report: " << json_path << "\n";
-  }
-  if (!csv_path.empty()) {
-    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
-      throw InputError(csv_path + ": cannot write the CSV report");
-    }
-    std::cout << "report: " << csv_path << "\n";
-  }
+  WriteReports(config, trace, reports, json_path, csv_path);
   for (const CosimLayerReport& r : reports) {
     if (!r.pass()) return 1;
   }
@@ -244,16 +259,7 @@ int Estimate(const HardwareConfig& config, const LayerTrace& trace,
     reports.push_back(std::move(r));
   }
   PrintCosimTotal(std::cout, config, reports);
-  if (!json_path.empty()) {
-    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
-      throw InputError(json_path + ": cannot write the JSON report");
-    }
-  }
-  if (!csv_path.empty()) {
-    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
-      throw InputError(csv_path + ": cannot write the CSV report");
-    }
-  }
+  WriteReports(config, trace, reports, json_path, csv_path);
   return 0;
 }
 
