@@ -12,7 +12,8 @@ trap 'rm -rf "$dir"' EXIT
 # 1x1. Run with the energy schedules and the cycles objective: the files' plans must win.
 "$mixpe" compile --trace "$trace" --objective energy --output-dir "$dir" >/dev/null
 grep -q '^block_n_tiles=2$' "$dir/full_tiles.schedule"
-"$mixpe" compile --trace "$trace" --layer full_tiles | grep -q '^block_n_tiles=1$'
+schedule=$("$mixpe" compile --trace "$trace" --layer full_tiles)  # not piped: see pipefail
+grep -q '^block_n_tiles=1$' <<<"$schedule"
 out=$("$mixpe" run --trace "$trace" --layer full_tiles --layer conv3x3 --schedules "$dir")
 grep -Eq '^full_tiles .* m_outer 1x2 .* PASS$' <<<"$out" || { echo "$out"; exit 1; }
 grep -Eq '^conv3x3 .* m_outer 2x1 .* PASS$' <<<"$out" || { echo "$out"; exit 1; }

@@ -1,0 +1,46 @@
+// mixpe compile: the schedule of every layer (docs/schedule-format.md).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/command_util.h"
+#include "app/commands.h"
+#include "compiler/mapper.h"
+#include "compiler/schedule_text.h"
+#include "model/input_error.h"
+
+namespace mixpe {
+// Prints (or writes to `out_dir`, one <layer>.schedule file each) the schedule the compiler and
+// the mapper make for every selected layer (docs/schedule-format.md).
+int Compile(const std::string& config_path, const std::string& trace_path,
+            const std::vector<std::string>& only_layers, MapObjective objective,
+            const std::string& out_dir) {
+  const HardwareConfig config = LoadHardwareConfig(config_path);
+  const LayerTrace trace = LoadLayerTrace(trace_path);
+  CheckLayerNames(trace, only_layers);
+  // Every schedule is made before any is written, so bad input leaves no files behind.
+  std::vector<std::pair<std::string, std::string>> texts;
+  for (const GemmLayer& layer : trace.layers) {
+    if (!Selected(layer, only_layers)) continue;
+    const LayerFormats formats = ResolveLayerFormats(layer, config);
+    const MappedLayer mapped = MapLayer(config, layer, formats, objective);
+    const LayerSchedule schedule = MakeLayerSchedule(config, layer, mapped.schedule.plan());
+    texts.emplace_back(layer.name, WriteSchedule(schedule));
+  }
+  for (const auto& [name, text] : texts) {
+    if (out_dir.empty()) {
+      std::cout << text << "\n";
+      continue;
+    }
+    const std::string path = out_dir + "/" + name + ".schedule";
+    std::ofstream file(path);
+    if (!(file << text)) throw InputError(path + ": cannot write the schedule file");
+    std::cout << "wrote " << path << "\n";
+  }
+  return 0;
+}
+
+}  // namespace mixpe
