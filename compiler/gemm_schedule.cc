@@ -118,6 +118,18 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   };
   check_block("block_m_tiles", plan.block_m_tiles, m_tiles, "M");
   check_block("block_n_tiles", plan.block_n_tiles, n_tiles, "N");
+  if (plan.k_chunks < 1 || k % plan.k_chunks != 0 || (k / plan.k_chunks) % unit != 0) {
+    throw InputError("layer " + layer + ": k_chunks=" + std::to_string(plan.k_chunks) +
+                     " does not cut K=" + std::to_string(k) + " into equal chunks of whole " +
+                     std::to_string(unit) + "-element reduction units");
+  }
+  if (plan.k_chunks > 1 && (plan.block_m_tiles > 1 || plan.block_n_tiles > 1)) {
+    throw InputError("layer " + layer + ": k_chunks=" + std::to_string(plan.k_chunks) +
+                     " with blocks of " + std::to_string(plan.block_m_tiles) + "x" +
+                     std::to_string(plan.block_n_tiles) +
+                     " tiles: a layer whose K is split is loaded one tile's chunk at a time, in "
+                     "blocks of 1x1");
+  }
   CoreSchedule s;
   s.layer = layer;
   s.m = m;
@@ -131,6 +143,7 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   s.loop_order = plan.loop_order;
   s.block_m_tiles = plan.block_m_tiles;
   s.block_n_tiles = plan.block_n_tiles;
+  s.k_chunks = plan.k_chunks;
   s.tiles = CutTiles(config, m, n, plan);
   for (size_t t = 0; t < s.tiles.size(); ++t) {
     s.tiles[t].start_cycle = s.UnitStart(static_cast<int64_t>(t), 0);
@@ -145,12 +158,15 @@ TilePlan TracePlanOf(const GemmLayer& layer) {
   }
   if (layer.block_m_tiles > 0) plan.block_m_tiles = layer.block_m_tiles;
   if (layer.block_n_tiles > 0) plan.block_n_tiles = layer.block_n_tiles;
+  if (layer.k_chunks > 0) plan.k_chunks = layer.k_chunks;
   return plan;
 }
 
 std::string TilePlanText(const TilePlan& plan) {
-  return std::string(LoopOrderName(plan.loop_order)) + " " + std::to_string(plan.block_m_tiles) +
-         "x" + std::to_string(plan.block_n_tiles);
+  std::string text = std::string(LoopOrderName(plan.loop_order)) + " " +
+                     std::to_string(plan.block_m_tiles) + "x" + std::to_string(plan.block_n_tiles);
+  if (plan.k_chunks > 1) text += " k/" + std::to_string(plan.k_chunks);
+  return text;
 }
 
 int64_t CoreScheduleCycles(const CoreSchedule& s) {
@@ -172,6 +188,7 @@ std::string FormatCoreSchedule(const CoreSchedule& s) {
   if (s.block_m_tiles > 1 || s.block_n_tiles > 1) {
     out << " block=" << s.block_m_tiles << "x" << s.block_n_tiles;
   }
+  if (s.k_chunks > 1) out << " k_chunks=" << s.k_chunks;
   out << " tiles=" << s.tiles.size() << "\n";
   for (size_t i = 0; i < s.tiles.size(); ++i) {
     const ArrayTile& t = s.tiles[i];

@@ -58,10 +58,18 @@ LoopOrder ParseLoopOrder(const std::string& name, const std::string& what);
 // each other in the loop order, and so do the tiles within a block. With blocks of 1 x 1 a tile
 // is a block. M-outer, a larger block_m_tiles divides the weights' DRAM traffic by it; N-outer,
 // a larger block_n_tiles the activations' (docs/memory-model.md, "Reuse").
+//
+// k_chunks > 1 splits each tile's K into that many chunks of K / k_chunks elements, for layers
+// whose whole-K operands do not fit a buffer half: a half then holds one chunk of one tile's
+// rows and columns, and the tile's chunks are loaded one after another while the core keeps
+// accumulating across them (its accumulators hold a tile over all its units, so a split changes
+// no output and no core cycle). Blocks are then 1 x 1: consecutive steps always need different
+// chunks, so nothing stays in a half for the next tile (docs/memory-model.md, "K chunks").
 struct TilePlan {
   LoopOrder loop_order = LoopOrder::kMOuter;
   int64_t block_m_tiles = 1;
   int64_t block_n_tiles = 1;
+  int64_t k_chunks = 1;
 };
 
 // The plan a trace layer gives (GemmLayer::loop_order, block_m_tiles, block_n_tiles), M-outer in
@@ -69,7 +77,8 @@ struct TilePlan {
 struct GemmLayer;
 TilePlan TracePlanOf(const GemmLayer& layer);
 
-// "m_outer 4x1": the loop order and the blocks (M-tiles x N-tiles).
+// "m_outer 4x1": the loop order and the blocks (M-tiles x N-tiles); " k/4" after it when K is
+// split into 4 chunks.
 std::string TilePlanText(const TilePlan& plan);
 
 // The same tiles on the core (rtl/mixpe_core.sv): the array reduces one reduction unit of `unit`
@@ -93,8 +102,20 @@ struct CoreSchedule {
   LoopOrder loop_order = LoopOrder::kMOuter;
   int64_t block_m_tiles = 1;  // TilePlan's
   int64_t block_n_tiles = 1;
+  int64_t k_chunks = 1;
   std::vector<ArrayTile> tiles;  // in issue order; start_cycle is the start of the tile's unit 0
-  TilePlan plan() const { return {loop_order, block_m_tiles, block_n_tiles}; }
+  TilePlan plan() const { return {loop_order, block_m_tiles, block_n_tiles, k_chunks}; }
+  // The memory system works in steps: step i is chunk i % k_chunks of tile i / k_chunks (a
+  // step is a tile when K is not split). Each step's operands fill one buffer half.
+  int64_t steps() const { return static_cast<int64_t>(tiles.size()) * k_chunks; }
+  int64_t chunk_k() const { return k / k_chunks; }
+  int64_t units_per_step() const { return units_per_tile / k_chunks; }
+  int64_t TileOfStep(int64_t step) const { return step / k_chunks; }
+  int64_t ChunkOfStep(int64_t step) const { return step % k_chunks; }
+  int64_t FirstStepOf(int64_t tile) const { return tile * k_chunks; }
+  int64_t LastStepOf(int64_t tile) const { return tile * k_chunks + k_chunks - 1; }
+  // The step that global unit j (see UnitStart) belongs to.
+  int64_t StepOfUnit(int64_t j) const { return j / units_per_step(); }
   int64_t m_tiles() const { return (m + array_rows - 1) / array_rows; }
   int64_t n_tiles() const { return (n + array_cols - 1) / array_cols; }
   // The block of M-tiles holding output row m0, and of N-tiles holding column n0.
@@ -109,8 +130,9 @@ struct CoreSchedule {
 // Tiles an M x K x N GEMM with reduction unit `unit` (ResolveLayerFormats gives it) over the core
 // of `config`. Throws InputError naming the layer if a size is below 1, if unit < 1, if K is not a
 // multiple of the unit, if the unit exceeds pe.max_k (the longest unit the accumulator holds
-// exactly), or if a block is below 1 or larger than the layer's tiles along its side. K itself
-// may exceed pe.max_k.
+// exactly), if a block is below 1 or larger than the layer's tiles along its side, or if
+// k_chunks does not cut K into whole units (or is above 1 with blocks other than 1 x 1). K
+// itself may exceed pe.max_k.
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
                           int64_t k, int64_t n, int unit, const TilePlan& plan);
 inline CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,

@@ -151,7 +151,8 @@ LayerTrace LoadLayerTrace(const std::string& path) {
   std::set<std::string> names;
   for (const YamlMap& item : root.MapList("layers")) {
     item.RejectUnknownKeys({"name", "m", "k", "n", "weights", "activations", "loop_order",
-                            "block_m_tiles", "block_n_tiles", "repeat", "conv", "attention"});
+                            "block_m_tiles", "block_n_tiles", "k_chunks", "repeat", "conv",
+                            "attention"});
     GemmLayer layer;
     layer.source_file = path;
     layer.index = static_cast<int>(trace.layers.size());
@@ -230,6 +231,8 @@ LayerTrace LoadLayerTrace(const std::string& path) {
     // checks that.
     if (item.Has("block_m_tiles")) layer.block_m_tiles = item.Int("block_m_tiles", 1, kMaxDim);
     if (item.Has("block_n_tiles")) layer.block_n_tiles = item.Int("block_n_tiles", 1, kMaxDim);
+    // Whether the chunks are whole units and groups depends on the formats: the mapper checks.
+    if (item.Has("k_chunks")) layer.k_chunks = item.Int("k_chunks", 1, kMaxDim);
     trace.layers.push_back(layer);
   }
   return trace;

@@ -29,6 +29,8 @@ struct GemmLayer {
   // N-tiles whose weights, a buffer half holds together; 0: the mapper chooses.
   int64_t block_m_tiles = 0;
   int64_t block_n_tiles = 0;
+  // Chunks each tile's K is split into (TilePlan::k_chunks); 0: the mapper chooses.
+  int64_t k_chunks = 0;
   // How many times the layer occurs in the model (e.g. once per decoder block): it is simulated
   // once and counted this many times in a run's totals.
   int64_t repeat = 1;

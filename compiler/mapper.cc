@@ -65,15 +65,17 @@ class Search {
 
   // Evaluates `plan` (once) and returns its candidate; rejected if it does not fit.
   const MapCandidate& Evaluate(const TilePlan& plan) {
-    const auto key = std::make_tuple(plan.loop_order, plan.block_m_tiles, plan.block_n_tiles);
+    const auto key =
+        std::make_tuple(plan.loop_order, plan.block_m_tiles, plan.block_n_tiles, plan.k_chunks);
     const auto seen = index_.find(key);
     if (seen != index_.end()) return result_.candidates[seen->second];
     index_.emplace(key, result_.candidates.size());
-    const CoreSchedule schedule = Schedule(plan);
+    CoreSchedule schedule;
     MapCandidate candidate;
     candidate.plan = plan;
     LayerMemoryPrediction prediction;
     try {
+      schedule = Schedule(plan);
       prediction = PredictLayerMemory(config_, formats_, schedule, group_bits_);
     } catch (const InputError& e) {
       candidate.rejected = e.what();
@@ -92,8 +94,26 @@ class Search {
   }
 
   MappedLayer Finish() {
-    if (chosen_ < 0) throw InputError(result_.candidates.front().rejected);
-    return std::move(result_);
+    if (chosen_ >= 0) return std::move(result_);
+    std::string reason = result_.candidates.front().rejected;
+    for (auto it = result_.candidates.rbegin(); it != result_.candidates.rend(); ++it) {
+      if (it->plan.k_chunks > 1) {
+        reason += "; nor does any split of K into chunks, e.g. " + it->rejected;
+        break;
+      }
+    }
+    throw InputError(reason);
+  }
+
+  // The chunk counts above 1 that cut K into whole reduction units, ascending (whether they also
+  // cut between weight groups and scale blocks, the layout checks).
+  std::vector<int64_t> ChunkCounts() const {
+    std::vector<int64_t> counts;
+    const int64_t units = layer_.k / formats_.unit;
+    for (int64_t c = 2; c <= units; ++c) {
+      if (units % c == 0) counts.push_back(c);
+    }
+    return counts;
   }
 
   int64_t MTiles() const { return (layer_.m + config_.rows - 1) / config_.rows; }
@@ -145,7 +165,7 @@ class Search {
   MapObjective objective_;
   const std::vector<uint8_t>& group_bits_;
   MappedLayer result_;
-  std::map<std::tuple<LoopOrder, int64_t, int64_t>, size_t> index_;  // plan -> its candidate
+  std::map<std::tuple<LoopOrder, int64_t, int64_t, int64_t>, size_t> index_;  // plan -> candidate
   int chosen_ = -1;
 };
 
@@ -174,7 +194,13 @@ MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
   const int64_t first_n = layer.block_n_tiles > 0 ? layer.block_n_tiles : 1;
   const int64_t last_m = layer.block_m_tiles > 0 ? layer.block_m_tiles : s.MTiles();
   const int64_t last_n = layer.block_n_tiles > 0 ? layer.block_n_tiles : s.NTiles();
+  if (layer.k_chunks > 1) {
+    // A split K is loaded one tile's chunk at a time: only the loop order is searched.
+    for (LoopOrder order : orders) s.Evaluate(TilePlan{order, first_m, first_n, layer.k_chunks});
+    return s.Finish();
+  }
   // The smallest plan of the first order first: its reason is the one reported if none fits.
+  const bool whole_k_fits = s.Fits(TilePlan{orders.front(), first_m, first_n});
   s.Evaluate(TilePlan{orders.front(), first_m, first_n});
   for (LoopOrder order : orders) {
     TilePlan plan{order, first_m, first_n};
@@ -198,6 +224,30 @@ MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
     if (!reuse_fixed) plan = s.Scan(plan, reuse, reuse_most);
     if (!other_fixed) plan = s.Scan(plan, other, other_most);
     s.Evaluate(plan);
+  }
+  // Splits of K (blocks of 1 x 1), unless the trace fixes k_chunks or a block. Guided: the
+  // fewest chunks that fit, and, where whole K does not fit, also about twice and four times as
+  // many; exhaustive: every count.
+  if (layer.k_chunks == 1 || layer.block_m_tiles > 1 || layer.block_n_tiles > 1) return s.Finish();
+  const std::vector<int64_t> counts = s.ChunkCounts();
+  for (LoopOrder order : orders) {
+    if (search == MapSearch::kExhaustive) {
+      for (int64_t c : counts) s.Evaluate(TilePlan{order, 1, 1, c});
+      continue;
+    }
+    size_t i = 0;
+    while (i < counts.size() && !s.Fits(TilePlan{order, 1, 1, counts[i]})) ++i;
+    if (i == counts.size()) {
+      if (!counts.empty()) s.Evaluate(TilePlan{order, 1, 1, counts.back()});  // records why
+      continue;
+    }
+    const int64_t fewest = counts[i];
+    for (int64_t target : {fewest, 2 * fewest, 4 * fewest}) {
+      while (i < counts.size() && counts[i] < target) ++i;
+      if (i == counts.size()) break;
+      s.Evaluate(TilePlan{order, 1, 1, counts[i]});
+      if (whole_k_fits) break;
+    }
   }
   return s.Finish();
 }

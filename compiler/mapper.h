@@ -31,6 +31,10 @@ MapObjective ParseMapObjective(const std::string& name, const std::string& what)
 //   kExhaustive: every block_m_tiles x block_n_tiles up to the layer's tiles that fits (for a
 //     given block_n_tiles, block_m_tiles grows until the buffers overflow). The reference the
 //     guided search is measured against; quadratic in the tiles.
+// Then splits of K (TilePlan::k_chunks, blocks of 1 x 1), for layers whose whole-K operands do not
+// fit a buffer half and for those whose first load a split shortens: guided, the fewest chunks
+// that fit (and, where whole K does not fit, the next counts from twice and four times as many);
+// exhaustive, every count that cuts K into whole units.
 enum class MapSearch { kGuided, kExhaustive };
 
 struct MapCandidate {
@@ -48,9 +52,10 @@ struct MappedLayer {
 };
 
 // Maps `layer` (formats from ResolveLayerFormats). Ties keep the earlier candidate (M-outer
-// first, smaller blocks first). Throws InputError naming the trace key if a block the layer gives
-// exceeds its tiles, and if no candidate fits the buffers, with the reason of the smallest (1 x 1
-// blocks, or the layer's own, in the first loop order).
+// first, smaller blocks first, whole K first). A layer's k_chunks, like its blocks, is kept.
+// Throws InputError naming the trace key if a block the layer gives exceeds its tiles, and if no
+// candidate fits the buffers, with the reason of the smallest (1 x 1 blocks, or the layer's own,
+// in the first loop order) and of the split of K with the most chunks tried.
 MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
                      const LayerFormats& formats, MapObjective objective,
                      const std::vector<uint8_t>& weight_group_bits = {},

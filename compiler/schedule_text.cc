@@ -38,6 +38,7 @@ const std::vector<std::string>& LayerKeys() {
                                                 "loop_order",
                                                 "block_m_tiles",
                                                 "block_n_tiles",
+                                                "k_chunks",
                                                 "array",
                                                 "unit_interval",
                                                 "units_per_tile"};
@@ -92,17 +93,17 @@ std::string BlockText(int64_t block, const char* side) {
 }
 
 // The segments of `part`: one per block of N-tiles for the weight parts, one per block of M-tiles
-// for the activation parts, one per tile for the outputs, one for each tensor scale
-// (model/memory_layout.h).
+// for the activation parts (each times k_chunks when K is split), one per tile for the outputs,
+// one for each tensor scale (model/memory_layout.h).
 int64_t SegmentCount(const CoreSchedule& s, DataPart part) {
   switch (part) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return CeilDiv(CeilDiv(s.n, s.array_cols), s.block_n_tiles);
+      return CeilDiv(CeilDiv(s.n, s.array_cols), s.block_n_tiles) * s.k_chunks;
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return CeilDiv(CeilDiv(s.m, s.array_rows), s.block_m_tiles);
+      return CeilDiv(CeilDiv(s.m, s.array_rows), s.block_m_tiles) * s.k_chunks;
     case DataPart::kWeightTensorScale:
     case DataPart::kActivationTensorScale:
       return 1;
@@ -110,6 +111,12 @@ int64_t SegmentCount(const CoreSchedule& s, DataPart part) {
       return CeilDiv(s.m, s.array_rows) * CeilDiv(s.n, s.array_cols);
   }
   return 0;
+}
+
+// " and chunk of K (k_chunks=4)" when K is split.
+std::string ChunkText(const CoreSchedule& s) {
+  if (s.k_chunks == 1) return "";
+  return " and chunk of K (k_chunks=" + std::to_string(s.k_chunks) + ")";
 }
 
 // Why `part` has SegmentCount segments, for messages.
@@ -121,12 +128,13 @@ std::string SegmentCountReason(const CoreSchedule& s, DataPart part) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return count + ", one per " + BlockText(s.block_n_tiles, "N") + ": N=" + std::to_string(s.n) +
-             " on " + std::to_string(s.array_cols) + " array columns";
+      return count + ", one per " + BlockText(s.block_n_tiles, "N") + ChunkText(s) +
+             ": N=" + std::to_string(s.n) + " on " + std::to_string(s.array_cols) +
+             " array columns";
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return count + ", one per " + BlockText(s.block_m_tiles, "M") + ": M=" + std::to_string(s.m) +
-             " on " + std::to_string(s.array_rows) + " array rows";
+      return count + ", one per " + BlockText(s.block_m_tiles, "M") + ChunkText(s) +
+             ": M=" + std::to_string(s.m) + " on " + std::to_string(s.array_rows) + " array rows";
     case DataPart::kOutputs:
       return count + ", one per tile";
     default:
@@ -134,13 +142,15 @@ std::string SegmentCountReason(const CoreSchedule& s, DataPart part) {
   }
 }
 
-// The parts tile `t` loads from DRAM: LoadsPart, leaving out empty segments, which no one moves
-// (the memory model and the co-simulation's DMA both skip them).
+// The parts tile `t` loads from DRAM for its first step: LoadsPart, leaving out empty segments,
+// which no one moves (the memory model and the co-simulation's DMA both skip them). When K is
+// split, each later chunk of the tile loads its segments of the same parts but the tensor scales.
 std::vector<DataPart> TileLoads(const CoreSchedule& s, const MemoryLayout& l, int64_t t) {
   std::vector<DataPart> loads;
+  const int64_t step = s.FirstStepOf(t);
   for (DataPart part : kAllDataParts) {
-    if (!LoadsPart(s, part, t)) continue;
-    if (l.segment_bytes[PartIndex(part)][SegmentOf(s, part, t)] == 0) continue;
+    if (!LoadsPart(s, part, step)) continue;
+    if (l.segment_bytes[PartIndex(part)][SegmentOf(s, part, step)] == 0) continue;
     loads.push_back(part);
   }
   return loads;
@@ -448,6 +458,29 @@ class ScheduleParser {
     // A block holds at most the layer's tiles along its side.
     c.block_m_tiles = int_field("block_m_tiles", 1, CeilDiv(c.m, c.array_rows));
     c.block_n_tiles = int_field("block_n_tiles", 1, CeilDiv(c.n, c.array_cols));
+    c.k_chunks = int_field("k_chunks", 1, c.k);
+    if (c.k % c.k_chunks != 0 || (c.k / c.k_chunks) % c.unit != 0) {
+      Fail(line("k_chunks"), "k_chunks: K=" + std::to_string(c.k) + " must split into " +
+                                 value("k_chunks") + " equal chunks of whole " +
+                                 std::to_string(c.unit) + "-element units");
+    }
+    if (c.k_chunks > 1 && (c.block_m_tiles > 1 || c.block_n_tiles > 1)) {
+      Fail(line("k_chunks"),
+           "k_chunks: a split K is loaded one tile's chunk at a time, so the "
+           "blocks must be 1x1, got block_m_tiles=" +
+               std::to_string(c.block_m_tiles) +
+               " block_n_tiles=" + std::to_string(c.block_n_tiles));
+    }
+    l.chunk_k = c.k / c.k_chunks;
+    try {
+      LayerFormats formats;
+      formats.weights = weights_;
+      formats.activations = activations_;
+      formats.unit = c.unit;
+      CheckKChunks(formats, c);
+    } catch (const InputError& e) {
+      Fail(line("k_chunks"), std::string("k_chunks: ") + e.what());
+    }
 
     l.m = c.m;
     l.k = c.k;
@@ -655,9 +688,13 @@ class ScheduleParser {
     formats.weights = weights_;
     formats.activations = activations_;
     formats.unit = s_.core.unit;
-    const MemoryLayout derived =
-        LayOutMemory(ByteGranularConfig(s_.core.array_rows, s_.core.array_cols), formats, s_.core,
-                     s_.layout.group_bits);
+    MemoryLayout derived;
+    try {
+      derived = LayOutMemory(ByteGranularConfig(s_.core.array_rows, s_.core.array_cols), formats,
+                             s_.core, s_.layout.group_bits);
+    } catch (const InputError& e) {
+      Fail(LineOf("k_chunks"), std::string("k_chunks: ") + e.what());
+    }
     MemoryLayout& l = s_.layout;
     l.weight_bits = derived.weight_bits;
     l.activation_bits = derived.activation_bits;
@@ -896,6 +933,7 @@ std::string WriteSchedule(const LayerSchedule& schedule) {
   out << "loop_order=" << LoopOrderName(c.loop_order) << '\n';
   out << "block_m_tiles=" << c.block_m_tiles << '\n';
   out << "block_n_tiles=" << c.block_n_tiles << '\n';
+  out << "k_chunks=" << c.k_chunks << '\n';
   out << "array=" << c.array_rows << 'x' << c.array_cols << '\n';
   out << "unit_interval=" << c.unit_interval << '\n';
   out << "units_per_tile=" << c.units_per_tile << '\n';
@@ -942,7 +980,7 @@ std::string WriteSchedule(const LayerSchedule& schedule) {
     out << TileKey(t) << " m0=" << tile.m0 << " n0=" << tile.n0 << " rows=" << tile.rows_used
         << " cols=" << tile.cols_used << " start=" << tile.start_cycle
         << " loads=" << LoadsText(TileLoads(c, l, t))
-        << " store=" << SegmentOf(c, DataPart::kOutputs, t) << '\n';
+        << " store=" << SegmentOf(c, DataPart::kOutputs, c.FirstStepOf(t)) << '\n';
   }
   return out.str();
 }
@@ -1016,7 +1054,7 @@ void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareCon
     const ArrayTile& e = ec.tiles[i];
     const std::string in_order = std::string(" in ") + LoopOrderName(c.loop_order) +
                                  " order with blocks of " + std::to_string(c.block_m_tiles) + "x" +
-                                 std::to_string(c.block_n_tiles) + " tiles";
+                                 std::to_string(c.block_n_tiles) + " tiles" + ChunkText(c);
     if (t.m0 != e.m0 || t.n0 != e.n0) {
       compare.Fail(key, "the tile at m0=" + std::to_string(t.m0) + " n0=" + std::to_string(t.n0) +
                             ", but " + config_text + " gives m0=" + std::to_string(e.m0) +

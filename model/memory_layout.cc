@@ -30,9 +30,11 @@ void CheckGroupBits(const WeightFormat& w, const CoreSchedule& s, int64_t groups
   }
 }
 
+// The sizes of one chunk of K (all of K when it is not split): a chunk is laid out as a layer of
+// K = chunk_k.
 LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
   LayerSizes z;
-  const int64_t groups = l.groups_per_row();
+  const int64_t groups = l.groups_per_chunk();
   z.weight_column.resize(static_cast<size_t>(l.n));
   z.zero_point_column.resize(static_cast<size_t>(l.n));
   for (int64_t n = 0; n < l.n; ++n) {
@@ -52,16 +54,46 @@ LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
     z.zero_point_column_start[n + 1] = z.zero_point_column_start[n] + z.zero_point_column[n];
   }
   z.weight_scale_column = groups * l.weight_scale_bytes;
-  z.activation_row = CeilDiv(l.k * l.activation_bits, 8);
-  z.activation_scale_row =
-      l.token_scales
-          ? 2
-          : (l.activation_scale_bytes == 0 ? 0
-                                           : l.k / l.activation_block * l.activation_scale_bytes);
+  z.activation_row = CeilDiv(l.chunk_k * l.activation_bits, 8);
+  z.activation_scale_row = l.token_scales
+                               ? 2
+                               : (l.activation_scale_bytes == 0
+                                      ? 0
+                                      : l.chunk_k / l.activation_block * l.activation_scale_bytes);
   return z;
 }
 
 }  // namespace
+
+void CheckKChunks(const LayerFormats& formats, const CoreSchedule& s) {
+  if (s.k_chunks == 1) return;
+  const WeightFormat& w = formats.weights;
+  const ActivationFormat& a = formats.activations;
+  const int64_t chunk = s.chunk_k();
+  const std::string what = "layer " + s.layer + ": k_chunks=" + std::to_string(s.k_chunks) +
+                           " cuts K=" + std::to_string(s.k) + " into chunks of " +
+                           std::to_string(chunk);
+  if (!w.mixed_bits.empty()) {
+    throw InputError(what + ", but the groups of " + w.Name() +
+                     " have their own widths, so chunks would differ in size; K is split only "
+                     "for uniform widths");
+  }
+  const int64_t group = w.GroupSizeFor(s.k);
+  if (chunk % group != 0) {
+    throw InputError(what + ", not whole weight groups of " + std::to_string(group) + " (" +
+                     w.Name() + ")");
+  }
+  const bool block_scales =
+      a.family == ActivationFamily::kMx || a.family == ActivationFamily::kNvFp4;
+  if (block_scales && chunk % a.block_size != 0) {
+    throw InputError(what + ", not whole activation scale blocks of " +
+                     std::to_string(a.block_size) + " (" + a.Name() + ")");
+  }
+  if (chunk % s.unit != 0 || chunk * w.element.bits % 8 != 0 || chunk * a.element.bits % 8 != 0) {
+    throw InputError(what + ", not whole reduction units of " + std::to_string(s.unit) +
+                     " in whole bytes of every row and column");
+  }
+}
 
 const char* DataPartName(DataPart part) {
   switch (part) {
@@ -99,16 +131,18 @@ BufferKind BufferOf(DataPart part) {
   }
 }
 
-int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t t) {
+int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t step) {
+  const int64_t t = s.TileOfStep(step);
+  const int64_t chunk = s.ChunkOfStep(step);
   const ArrayTile& tile = s.tiles[t];
   switch (part) {
     case DataPart::kWeightCodes:
     case DataPart::kWeightScales:
     case DataPart::kZeroPoints:
-      return s.NBlockOf(tile.n0);
+      return s.NBlockOf(tile.n0) * s.k_chunks + chunk;
     case DataPart::kActivationCodes:
     case DataPart::kActivationScales:
-      return s.MBlockOf(tile.m0);
+      return s.MBlockOf(tile.m0) * s.k_chunks + chunk;
     case DataPart::kWeightTensorScale:
     case DataPart::kActivationTensorScale:
       return 0;
@@ -118,13 +152,17 @@ int64_t SegmentOf(const CoreSchedule& s, DataPart part, int64_t t) {
   return 0;
 }
 
-bool LoadsPart(const CoreSchedule& s, DataPart part, int64_t t) {
+bool LoadsPart(const CoreSchedule& s, DataPart part, int64_t step) {
   if (part == DataPart::kOutputs) return false;
-  if (t == 0) return true;
+  if (step == 0) return true;
   if (part == DataPart::kWeightTensorScale || part == DataPart::kActivationTensorScale) {
     return false;
   }
-  return SegmentOf(s, part, t) != SegmentOf(s, part, t - 1);
+  return SegmentOf(s, part, step) != SegmentOf(s, part, step - 1);
+}
+
+bool StoresOutputs(const CoreSchedule& s, int64_t step) {
+  return s.ChunkOfStep(step) == s.k_chunks - 1;
 }
 
 MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& formats,
@@ -147,14 +185,17 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
   l.activation_block = block_scales ? a.block_size : static_cast<int>(s.k);
   l.array_rows = s.array_rows;
   l.array_cols = s.array_cols;
+  l.chunk_k = s.chunk_k();
   CheckGroupBits(w, s, s.k / l.group, weight_group_bits);
+  CheckKChunks(formats, s);
   l.group_bits = weight_group_bits;
   l.sizes = SizesOf(l, w.asymmetric);
   l.sizes.weight_tensor_scale = w.family == WeightFamily::kNvFp4 ? 4 : 0;
   l.sizes.activation_tensor_scale = a.family == ActivationFamily::kNvFp4 ? 4 : 0;
   const LayerSizes& z = l.sizes;
 
-  // One segment per block of N-tiles (weight parts) and of M-tiles (activation parts).
+  // One segment per block of N-tiles (weight parts) and of M-tiles (activation parts), and per
+  // chunk of K within it: segment j * k_chunks + c holds chunk c of block j. Chunks are alike.
   auto& bytes = l.segment_bytes;
   const int64_t block_cols = s.block_n_tiles * s.array_cols;
   const int64_t block_rows = s.block_m_tiles * s.array_rows;
@@ -166,15 +207,19 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
       zeros += z.zero_point_column[n];
     }
     const int64_t cols = std::min<int64_t>(block_cols, s.n - j * block_cols);
-    bytes[PartIndex(DataPart::kWeightCodes)].push_back(codes);
-    bytes[PartIndex(DataPart::kWeightScales)].push_back(cols * z.weight_scale_column);
-    bytes[PartIndex(DataPart::kZeroPoints)].push_back(zeros);
+    for (int64_t c = 0; c < s.k_chunks; ++c) {
+      bytes[PartIndex(DataPart::kWeightCodes)].push_back(codes);
+      bytes[PartIndex(DataPart::kWeightScales)].push_back(cols * z.weight_scale_column);
+      bytes[PartIndex(DataPart::kZeroPoints)].push_back(zeros);
+    }
   }
   bytes[PartIndex(DataPart::kWeightTensorScale)].push_back(z.weight_tensor_scale);
   for (int64_t i = 0; i * block_rows < s.m; ++i) {
     const int64_t rows = std::min<int64_t>(block_rows, s.m - i * block_rows);
-    bytes[PartIndex(DataPart::kActivationCodes)].push_back(rows * z.activation_row);
-    bytes[PartIndex(DataPart::kActivationScales)].push_back(rows * z.activation_scale_row);
+    for (int64_t c = 0; c < s.k_chunks; ++c) {
+      bytes[PartIndex(DataPart::kActivationCodes)].push_back(rows * z.activation_row);
+      bytes[PartIndex(DataPart::kActivationScales)].push_back(rows * z.activation_scale_row);
+    }
   }
   bytes[PartIndex(DataPart::kActivationTensorScale)].push_back(z.activation_tensor_scale);
   for (const ArrayTile& tile : s.tiles) {
@@ -207,10 +252,11 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
 }
 
 std::array<int64_t, kBufferKinds> WorkingSet(const MemoryLayout& l, const CoreSchedule& s,
-                                             int64_t t) {
+                                             int64_t step) {
   std::array<int64_t, kBufferKinds> ws{};
   for (DataPart part : kAllDataParts) {
-    ws[static_cast<int>(BufferOf(part))] += l.segment_bytes[PartIndex(part)][SegmentOf(s, part, t)];
+    ws[static_cast<int>(BufferOf(part))] +=
+        l.segment_bytes[PartIndex(part)][SegmentOf(s, part, step)];
   }
   return ws;
 }
@@ -243,7 +289,8 @@ int64_t StreamStart(const MemoryLayout& l, const CoreSchedule& s, DataPart part,
 ByteRange UnitSlice(const MemoryLayout& l, const CoreSchedule& s, DataPart part, int64_t t,
                     int index, int64_t u) {
   ByteRange r;
-  const int64_t k0 = u * l.unit;  // the unit's first element of K
+  // The unit's first element of K within its chunk: every chunk's segment is laid out alike.
+  const int64_t k0 = u * l.unit % l.chunk_k;
   const int64_t start = StreamStart(l, s, part, t, index);
   switch (part) {
     case DataPart::kWeightCodes:

@@ -38,8 +38,9 @@ const char* DataPartName(DataPart part);
 BufferKind BufferOf(DataPart part);
 inline int PartIndex(DataPart part) { return static_cast<int>(part); }
 
-// What one array column (an output channel) and one array row (a token) carry, in bytes of the
-// packed image, each row and column byte-aligned.
+// What one array column (an output channel) and one array row (a token) carry in one chunk of K
+// (all of K unless the plan splits it), in bytes of the packed image, each row and column
+// byte-aligned.
 struct LayerSizes {
   std::vector<int64_t> weight_column;      // codes of output channel n
   std::vector<int64_t> zero_point_column;  // zero points of output channel n (0: symmetric)
@@ -68,6 +69,7 @@ struct MemoryLayout {
   int64_t k = 0;
   int64_t n = 0;
   int unit = 0;                    // U
+  int64_t chunk_k = 0;             // elements of K per chunk (CoreSchedule::chunk_k; K unsplit)
   int group = 0;                   // G: elements of K per weight group (K for per-channel groups)
   int weight_bits = 0;             // the weight format's widest code
   int activation_bits = 0;         // the activation format's code width
@@ -91,6 +93,7 @@ struct MemoryLayout {
   std::array<int64_t, kBufferKinds> buffer_bytes{};  // the regions of a half together, whole words
 
   int64_t groups_per_row() const { return k / group; }
+  int64_t groups_per_chunk() const { return chunk_k / group; }
   int GroupBits(int64_t column, int64_t g) const {
     return group_bits.empty() ? weight_bits : group_bits[column * groups_per_row() + g];
   }
@@ -104,20 +107,30 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
                           const CoreSchedule& schedule,
                           const std::vector<uint8_t>& weight_group_bits = {});
 
-// The segment of `part` that tile `t` uses.
-int64_t SegmentOf(const CoreSchedule& schedule, DataPart part, int64_t t);
+// Throws InputError naming the layer unless the schedule's k_chunks cuts K into chunks of whole
+// reduction units, weight groups and activation scale blocks, in whole bytes, of weights of one
+// width (docs/memory-model.md, "K chunks"). LayOutMemory checks it.
+void CheckKChunks(const LayerFormats& formats, const CoreSchedule& schedule);
 
-// Whether tile `t` loads `part`: the weight parts when its block of N-tiles differs from the
-// previous tile's, the activation parts when its block of M-tiles does, the tensor scales with
-// tile 0.
-bool LoadsPart(const CoreSchedule& schedule, DataPart part, int64_t t);
+// The segment of `part` that step `step` (CoreSchedule::steps: a tile, or a chunk of its K)
+// uses; for the outputs, its tile's.
+int64_t SegmentOf(const CoreSchedule& schedule, DataPart part, int64_t step);
 
-// The bytes of each buffer that tile `t` uses (its segments of the parts the buffer holds).
+// Whether step `step` loads `part`: the weight parts when its segment (block of N-tiles and chunk)
+// differs from the previous step's, the activation parts when its block of M-tiles or chunk does,
+// the tensor scales with step 0.
+bool LoadsPart(const CoreSchedule& schedule, DataPart part, int64_t step);
+
+// Whether the outputs of the step's tile are finished in it: its last chunk.
+bool StoresOutputs(const CoreSchedule& schedule, int64_t step);
+
+// The bytes of each buffer that step `step` uses (its segments of the parts the buffer holds).
 std::array<int64_t, kBufferKinds> WorkingSet(const MemoryLayout& layout,
-                                             const CoreSchedule& schedule, int64_t t);
+                                             const CoreSchedule& schedule, int64_t step);
 
 // The bytes of `part` that unit `u` (within the tile) of array column (weight parts) or row
-// (activation parts) `index` of tile `t` takes, within the part's segment of tile `t`:
+// (activation parts) `index` of tile `t` takes, within the part's segment of the unit's step
+// (every chunk's segment is laid out alike, so only the unit's place in its chunk matters):
 //   weight codes        the unit's U codes;
 //   weight scales       the scale of the unit's group, with the group's first unit only;
 //   zero points         the byte(s) holding the group's zero point, with its first unit only;
@@ -129,7 +142,7 @@ ByteRange UnitSlice(const MemoryLayout& layout, const CoreSchedule& schedule, Da
                     int64_t t, int index, int64_t u);
 
 // The first byte of column (weight parts) or row (activation parts) `index` of tile `t` in the
-// part's segment of tile `t`.
+// part's segments of tile `t` (the same in each chunk's).
 int64_t StreamStart(const MemoryLayout& layout, const CoreSchedule& schedule, DataPart part,
                     int64_t t, int index);
 

@@ -28,11 +28,11 @@ int64_t WordBytes(const HardwareConfig& config, DataPart part) {
 }
 
 DramRequest Request(const MemoryLayout& seg, const DramConfig& dram, const CoreSchedule& s,
-                    DataPart part, int64_t t) {
-  const int64_t i = SegmentOf(s, part, t);
+                    DataPart part, int64_t step) {
+  const int64_t i = SegmentOf(s, part, step);
   DramRequest r;
   r.part = part;
-  r.tile = t;
+  r.step = step;
   r.write = part == DataPart::kOutputs;
   r.address = seg.segment_address[PartIndex(part)][i];
   r.bytes = seg.segment_bytes[PartIndex(part)][i];
@@ -41,14 +41,20 @@ DramRequest Request(const MemoryLayout& seg, const DramConfig& dram, const CoreS
 }
 
 std::vector<DramRequest> Loads(const MemoryLayout& seg, const DramConfig& dram,
-                               const CoreSchedule& s, int64_t t) {
+                               const CoreSchedule& s, int64_t step) {
   std::vector<DramRequest> out;
   for (DataPart part : kAllDataParts) {
-    if (!LoadsPart(s, part, t)) continue;
-    DramRequest r = Request(seg, dram, s, part, t);
+    if (!LoadsPart(s, part, step)) continue;
+    DramRequest r = Request(seg, dram, s, part, step);
     if (r.bytes > 0) out.push_back(r);
   }
   return out;
+}
+
+// "K=4096", or "a chunk of 1024 of K=4096" when K is split.
+std::string KText(const CoreSchedule& s) {
+  if (s.k_chunks == 1) return "K=" + std::to_string(s.k);
+  return "a chunk of " + std::to_string(s.chunk_k()) + " of K=" + std::to_string(s.k);
 }
 
 // What the region of `part` in a buffer half is for: the largest segment's share of the part.
@@ -61,8 +67,8 @@ std::string RegionOf(DataPart part, const LayerFormats& f, const CoreSchedule& s
   std::ostringstream out;
   switch (part) {
     case DataPart::kWeightCodes:
-      out << "weight codes (" << block_cols << " columns x K=" << s.k << " of " << f.weights.Name()
-          << " at ";
+      out << "weight codes (" << block_cols << " columns x " << KText(s) << " of "
+          << f.weights.Name() << " at ";
       if (layout.group_bits.empty()) {
         out << f.weights.element.bits << " bits";
       } else {
@@ -70,18 +76,18 @@ std::string RegionOf(DataPart part, const LayerFormats& f, const CoreSchedule& s
       }
       break;
     case DataPart::kWeightScales:
-      out << "weight scales (" << block_cols << " columns x " << layout.groups_per_row()
+      out << "weight scales (" << block_cols << " columns x " << layout.groups_per_chunk()
           << " groups of " << f.weights.Name();
       break;
     case DataPart::kZeroPoints:
-      out << "zero points (" << block_cols << " columns x " << layout.groups_per_row()
+      out << "zero points (" << block_cols << " columns x " << layout.groups_per_chunk()
           << " groups of " << f.weights.Name();
       break;
     case DataPart::kWeightTensorScale:
       out << "the weight tensor scale (" << f.weights.Name();
       break;
     case DataPart::kActivationCodes:
-      out << "activation codes (" << block_rows << " rows x K=" << s.k << " of "
+      out << "activation codes (" << block_rows << " rows x " << KText(s) << " of "
           << f.activations.Name() << " at " << f.activations.element.bits << " bits";
       break;
     case DataPart::kActivationScales:
@@ -139,25 +145,28 @@ void CheckSchedule(const HardwareConfig& config, const LayerFormats& formats,
   (void)s;
 }
 
-// One row's or column's stream of `part` in a tile: the bytes each unit takes (UnitSlice), and
-// the buffer words the reader fetches. The reader keeps the word it read last in a register and
-// reads each word that any of the stream's slices touch exactly once over the tile: the distinct
-// words of the slices' union. Another stream touching the same word reads it again.
+// One row's or column's stream of `part` in a step: the bytes each of its units takes
+// (UnitSlice), and the buffer words the reader fetches. The reader keeps the word it read last in
+// a register and reads each word that any of the stream's slices touch exactly once over the
+// step: the distinct words of the slices' union. Another stream touching the same word reads it
+// again.
 struct Stream {
   std::vector<int64_t> unit_bytes;
   int64_t words = 0;
 };
 
 Stream StreamOf(const HardwareConfig& config, const MemoryLayout& layout, const CoreSchedule& s,
-                DataPart part, int64_t t, int index) {
+                DataPart part, int64_t step, int index) {
   const int64_t word_bytes = WordBytes(config, part);
   const int64_t base = layout.buffer_offset[PartIndex(part)];  // the region in the buffer half
+  const int64_t t = s.TileOfStep(step);
+  const int64_t first_unit = s.ChunkOfStep(step) * s.units_per_step();
   Stream stream;
-  stream.unit_bytes.resize(static_cast<size_t>(s.units_per_tile));
+  stream.unit_bytes.resize(static_cast<size_t>(s.units_per_step()));
   std::vector<std::pair<int64_t, int64_t>> spans;  // the first and last word of each slice
-  for (int64_t u = 0; u < s.units_per_tile; ++u) {
-    const ByteRange slice = UnitSlice(layout, s, part, t, index, u);
-    stream.unit_bytes[u] = slice.bytes();
+  for (int64_t i = 0; i < s.units_per_step(); ++i) {
+    const ByteRange slice = UnitSlice(layout, s, part, t, index, first_unit + i);
+    stream.unit_bytes[i] = slice.bytes();
     if (slice.bytes() > 0) {
       spans.emplace_back((base + slice.begin) / word_bytes, (base + slice.end - 1) / word_bytes);
     }
@@ -173,9 +182,9 @@ Stream StreamOf(const HardwareConfig& config, const MemoryLayout& layout, const 
   return stream;
 }
 
-// What the core side of tile `t` moves: its NoC packets in order (docs/memory-model.md, "NoC")
+// What the core side of a step moves: its NoC packets in order (docs/memory-model.md, "NoC")
 // and the words it reads from each buffer.
-struct TileTraffic {
+struct StepTraffic {
   std::vector<NocPacket> packets;  // if asked for
   std::array<int64_t, kBufferKinds> read_words{};
   // Sums over the packets.
@@ -185,8 +194,8 @@ struct TileTraffic {
   int64_t first_unit_flits = 0;  // of unit 0's packets
 };
 
-TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
-                      const CoreSchedule& s, int64_t t, bool keep_packets) {
+StepTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
+                      const CoreSchedule& s, int64_t step, bool keep_packets) {
   const NocConfig& noc = config.noc;
   const bool bus = noc.topology == NocConfig::Topology::kBus;
   const int64_t mc = noc.mesh_columns;
@@ -194,8 +203,9 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
   // The mesh row of array row r and the mesh column of array column c.
   auto y = [&](int64_t r) { return r * mr / config.rows; };
   auto x = [&](int64_t c) { return c * mc / config.cols; };
-  const ArrayTile& tile = s.tiles[t];
-  TileTraffic traffic;
+  const ArrayTile& tile = s.tiles[s.TileOfStep(step)];
+  const int64_t first_unit = s.ChunkOfStep(step) * s.units_per_step();
+  StepTraffic traffic;
 
   // Every stream's unit slices, and the words it reads.
   constexpr std::array<DataPart, 2> kRowParts = {DataPart::kActivationCodes,
@@ -206,13 +216,13 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
   std::vector<std::array<Stream, 3>> columns(static_cast<size_t>(tile.cols_used));
   for (int r = 0; r < tile.rows_used; ++r) {
     for (size_t i = 0; i < kRowParts.size(); ++i) {
-      rows[r][i] = StreamOf(config, layout, s, kRowParts[i], t, r);
+      rows[r][i] = StreamOf(config, layout, s, kRowParts[i], step, r);
       traffic.read_words[static_cast<int>(BufferOf(kRowParts[i]))] += rows[r][i].words;
     }
   }
   for (int c = 0; c < tile.cols_used; ++c) {
     for (size_t i = 0; i < kColumnParts.size(); ++i) {
-      columns[c][i] = StreamOf(config, layout, s, kColumnParts[i], t, c);
+      columns[c][i] = StreamOf(config, layout, s, kColumnParts[i], step, c);
       traffic.read_words[static_cast<int>(BufferOf(kColumnParts[i]))] += columns[c][i].words;
     }
   }
@@ -229,22 +239,24 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
     p.inbound = inbound;
     (p.inbound ? traffic.inbound_flits : traffic.outbound_flits) += p.flits;
     traffic.flit_hops += p.flits * p.links;
-    if (p.unit == 0) traffic.first_unit_flits += p.flits;
+    if (p.unit == first_unit) traffic.first_unit_flits += p.flits;
     if (keep_packets) traffic.packets.push_back(p);
   };
-  for (int64_t u = 0; u < s.units_per_tile; ++u) {
+  for (int64_t i = 0; i < s.units_per_step(); ++i) {
+    const int64_t u = first_unit + i;
     for (int r = 0; r < tile.rows_used; ++r) {
       // Multicast to every router of mesh row y(r): along row 0 to every column, then down each.
-      add(DataPart::kActivationCodes, r, u, rows[r][0].unit_bytes[u] + rows[r][1].unit_bytes[u],
+      add(DataPart::kActivationCodes, r, u, rows[r][0].unit_bytes[i] + rows[r][1].unit_bytes[i],
           (mc - 1) + mc * y(r), true);
     }
     for (int c = 0; c < tile.cols_used; ++c) {
       // Multicast to every router of mesh column x(c): along row 0, then down the column.
       add(DataPart::kWeightCodes, c, u,
-          columns[c][0].unit_bytes[u] + columns[c][1].unit_bytes[u] + columns[c][2].unit_bytes[u],
+          columns[c][0].unit_bytes[i] + columns[c][1].unit_bytes[i] + columns[c][2].unit_bytes[i],
           x(c) + (mr - 1), true);
     }
   }
+  if (!StoresOutputs(s, step)) return traffic;
   for (int c = 0; c < tile.cols_used; ++c) {
     // From the column's dequantization unit at the north edge, (x(c), 0), back to the buffers.
     add(DataPart::kOutputs, c, -1, int64_t{tile.rows_used} * 4, x(c), false);
@@ -252,24 +264,27 @@ TileTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
   return traffic;
 }
 
-// TrafficOf for every tile of a schedule, computed once per distinct tile: with uniform weight
-// groups a tile's traffic depends only on its shape and its place in its blocks (where its rows'
-// and columns' streams start in the buffer words); with mixed-precision groups on its columns too.
+// TrafficOf for every step of a schedule, computed once per distinct step: with uniform weight
+// groups a step's traffic depends only on its tile's shape, its place in its blocks (where its
+// rows' and columns' streams start in the buffer words) and whether it is its tile's first chunk
+// (the token scales) or last (the outputs); with mixed-precision groups on its columns too.
 class TrafficCache {
  public:
   TrafficCache(const HardwareConfig& config, const MemoryLayout& layout, const CoreSchedule& s)
       : config_(config), layout_(layout), s_(s) {}
 
-  const TileTraffic& Of(int64_t t) {
-    const ArrayTile& tile = s_.tiles[t];
+  const StepTraffic& Of(int64_t step) {
+    const ArrayTile& tile = s_.tiles[s_.TileOfStep(step)];
     const int64_t row = tile.m0 - s_.MBlockOf(tile.m0) * s_.block_m_tiles * s_.array_rows;
     const int64_t column = layout_.group_bits.empty()
                                ? tile.n0 - s_.NBlockOf(tile.n0) * s_.block_n_tiles * s_.array_cols
                                : tile.n0;
-    const std::array<int64_t, 4> key = {tile.rows_used, tile.cols_used, row, column};
+    const int64_t chunk = s_.ChunkOfStep(step);
+    const int64_t place = (chunk == 0 ? 1 : 0) + (chunk == s_.k_chunks - 1 ? 2 : 0);
+    const std::array<int64_t, 5> key = {tile.rows_used, tile.cols_used, row, column, place};
     auto it = cache_.find(key);
     if (it == cache_.end())
-      it = cache_.emplace(key, TrafficOf(config_, layout_, s_, t, false)).first;
+      it = cache_.emplace(key, TrafficOf(config_, layout_, s_, step, false)).first;
     return it->second;
   }
 
@@ -277,7 +292,7 @@ class TrafficCache {
   const HardwareConfig& config_;
   const MemoryLayout& layout_;
   const CoreSchedule& s_;
-  std::map<std::array<int64_t, 4>, TileTraffic> cache_;
+  std::map<std::array<int64_t, 5>, StepTraffic> cache_;
 };
 
 }  // namespace
@@ -341,12 +356,13 @@ void CheckBuffersFit(const HardwareConfig& config, const LayerFormats& formats,
   CheckFit(config, formats, schedule, LayOutMemory(config, formats, schedule, weight_group_bits));
 }
 
-std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerFormats& formats,
-                                      const CoreSchedule& s, int64_t t,
+std::vector<NocPacket> StepNocPackets(const HardwareConfig& config, const LayerFormats& formats,
+                                      const CoreSchedule& s, int64_t step,
                                       const std::vector<uint8_t>& weight_group_bits) {
   CheckSchedule(config, formats, s);
-  assert(t >= 0 && t < static_cast<int64_t>(s.tiles.size()) && "no such tile");
-  return TrafficOf(config, LayOutMemory(config, formats, s, weight_group_bits), s, t, true).packets;
+  assert(step >= 0 && step < s.steps() && "no such step");
+  return TrafficOf(config, LayOutMemory(config, formats, s, weight_group_bits), s, step, true)
+      .packets;
 }
 
 LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const LayerFormats& formats,
@@ -357,7 +373,7 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   const MemoryLayout seg = LayOutMemory(config, formats, s, weight_group_bits);
   CheckFit(config, formats, s, seg);
 
-  const int64_t tiles = static_cast<int64_t>(s.tiles.size());
+  const int64_t steps = s.steps();
   const MixpeArray array(config);
   LayerMemoryPrediction p;
   p.layer = s.layer;
@@ -372,18 +388,21 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
     p.noc_drain_cycles = int64_t{noc.hop_latency_cycles} * (noc.mesh_columns - 1);
   }
 
-  // DRAM batches: loads of tile 0; in step t the loads of tile t+1, then the store of tile t-1;
-  // the store of the last tile.
-  p.dram_batches.reserve(static_cast<size_t>(tiles) + 2);
-  p.tiles.reserve(static_cast<size_t>(tiles));
+  // DRAM batches: loads of step 0; in step i the loads of step i+1, then, if step i is its
+  // tile's first, the store of the tile before; the store of the last tile.
+  p.dram_batches.reserve(static_cast<size_t>(steps) + 2);
+  p.steps.reserve(static_cast<size_t>(steps));
   p.dram_batches.push_back(Loads(seg, dram, s, 0));
-  for (int64_t t = 0; t < tiles; ++t) {
+  for (int64_t i = 0; i < steps; ++i) {
     std::vector<DramRequest> batch;
-    if (t + 1 < tiles) batch = Loads(seg, dram, s, t + 1);
-    if (t >= 1) batch.push_back(Request(seg, dram, s, DataPart::kOutputs, t - 1));
+    if (i + 1 < steps) batch = Loads(seg, dram, s, i + 1);
+    const int64_t t = s.TileOfStep(i);
+    if (s.ChunkOfStep(i) == 0 && t >= 1) {
+      batch.push_back(Request(seg, dram, s, DataPart::kOutputs, s.LastStepOf(t - 1)));
+    }
     p.dram_batches.push_back(batch);
   }
-  p.dram_batches.push_back({Request(seg, dram, s, DataPart::kOutputs, tiles - 1)});
+  p.dram_batches.push_back({Request(seg, dram, s, DataPart::kOutputs, steps - 1)});
 
   DramTimer timer(dram);
   MemoryEvents& ev = p.events;
@@ -403,66 +422,73 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
     }
   }
   // The tensor scales go from the scale buffer into registers of the dequantization units once,
-  // before tile 0's first unit: a read of each word they occupy. They never cross the NoC.
+  // before step 0's first unit: a read of each word they occupy. They never cross the NoC.
   for (DataPart part : {DataPart::kWeightTensorScale, DataPart::kActivationTensorScale}) {
     const BufferKind kind = BufferOf(part);
     ev.sram_read_bits[static_cast<int>(kind)] +=
         WordBits(config, kind, seg.segment_bytes[PartIndex(part)][0]);
   }
 
-  const int64_t c = s.units_per_tile * s.unit_interval;
+  const int64_t c = s.units_per_step() * s.unit_interval;
+  const int64_t tile_compute = s.units_per_tile * s.unit_interval;
   p.prologue_cycles = timer.Batch(p.dram_batches[0], 0);
-  // Tile 0's first unit waits for its packets: they follow the loads onto the NoC.
+  // Step 0's first unit waits for its packets: they follow the loads onto the NoC.
   TrafficCache traffic_of(config, seg, s);
   p.noc_first_unit_cycles = traffic_of.Of(0).first_unit_flits;
   int64_t b = p.prologue_cycles + p.noc_first_unit_cycles + p.noc_fill_cycles;
   int64_t last_output = 0;  // E: the last output of any tile in the output buffer
   int64_t last_dma = 0;     // the end of the last step's batch
-  for (int64_t t = 0; t < tiles; ++t) {
-    const ArrayTile& tile = s.tiles[t];
-    const TileTraffic& traffic = traffic_of.Of(t);
-    TileMemory tm;
-    tm.start_cycle = b;
-    tm.working_set_bytes = WorkingSet(seg, s, t);
-    for (const DramRequest& r : Loads(seg, dram, s, t)) tm.load_bytes += r.bytes;
-    tm.store_bytes = seg.segment_bytes[PartIndex(DataPart::kOutputs)][t];
-    tm.compute_cycles = c;
+  for (int64_t i = 0; i < steps; ++i) {
+    const ArrayTile& tile = s.tiles[s.TileOfStep(i)];
+    const bool stores = StoresOutputs(s, i);
+    const StepTraffic& traffic = traffic_of.Of(i);
+    StepMemory sm;
+    sm.start_cycle = b;
+    sm.working_set_bytes = WorkingSet(seg, s, i);
+    for (const DramRequest& r : Loads(seg, dram, s, i)) sm.load_bytes += r.bytes;
+    sm.store_bytes = stores ? seg.segment_bytes[PartIndex(DataPart::kOutputs)][s.TileOfStep(i)] : 0;
+    sm.compute_cycles = c;
     // The core reads its operands out of the buffers and writes each FP32 output as one word.
     for (BufferKind kind : kAllBufferKinds) {
       ev.sram_read_bits[static_cast<int>(kind)] +=
           traffic.read_words[static_cast<int>(kind)] * config.memory.Buffer(kind).word_bits;
     }
-    ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)] +=
-        int64_t{tile.rows_used} * tile.cols_used *
-        config.memory.Buffer(BufferKind::kOutputs).word_bits;
+    if (stores) {
+      ev.sram_write_bits[static_cast<int>(BufferKind::kOutputs)] +=
+          int64_t{tile.rows_used} * tile.cols_used *
+          config.memory.Buffer(BufferKind::kOutputs).word_bits;
+    }
     const int64_t inbound = traffic.inbound_flits;
     const int64_t outbound = traffic.outbound_flits;
     ev.noc_flits += inbound + outbound;
     ev.noc_flit_hops += traffic.flit_hops;
-    tm.noc_cycles = noc.topology == NocConfig::Topology::kBus ? inbound + outbound
+    sm.noc_cycles = noc.topology == NocConfig::Topology::kBus ? inbound + outbound
                                                               : std::max(inbound, outbound);
-    const int64_t stretched = std::max(c, tm.noc_cycles);
-    // The tile's last FP32 output: its own core latency (CoreCycles of the tile alone), later by
-    // what the NoC stretches its units, then the NoC's way back to the output buffer.
-    const int64_t own = array.CoreCycles(tile.rows_used, s.k, tile.cols_used, s.unit).cycles;
-    tm.output_done_cycle = b + stretched - c + own + p.noc_drain_cycles;
-    last_output = std::max(last_output, tm.output_done_cycle);
-    p.tiles.push_back(tm);
-    // Step t's batch: the loads of tile t+1, then the store of tile t-1 once its outputs are in.
-    for (DramRequest& r : p.dram_batches[t + 1]) {
-      if (r.write) r.ready_cycle = p.tiles[r.tile].output_done_cycle;
+    const int64_t stretched = std::max(c, sm.noc_cycles);
+    if (stores) {
+      // The tile's last FP32 output: its own core latency (CoreCycles of the tile alone) after
+      // its units, which the NoC may stretch, then the NoC's way back to the output buffer.
+      const int64_t own = array.CoreCycles(tile.rows_used, s.k, tile.cols_used, s.unit).cycles;
+      sm.output_done_cycle = b + stretched + (own - tile_compute) + p.noc_drain_cycles;
+      last_output = std::max(last_output, sm.output_done_cycle);
     }
-    TileMemory& cur = p.tiles.back();
-    cur.dram_cycles = timer.Batch(p.dram_batches[t + 1], b);
+    p.steps.push_back(sm);
+    // Step i's batch: the loads of step i+1, then the store of the tile before once its outputs
+    // are in.
+    for (DramRequest& r : p.dram_batches[i + 1]) {
+      if (r.write) r.ready_cycle = p.steps[r.step].output_done_cycle;
+    }
+    StepMemory& cur = p.steps.back();
+    cur.dram_cycles = timer.Batch(p.dram_batches[i + 1], b);
     cur.step_cycles = std::max(stretched, cur.dram_cycles);
-    if (t + 1 < tiles) {
+    if (i + 1 < steps) {
       b += cur.step_cycles;
     } else {
       last_dma = b + cur.dram_cycles;
     }
   }
   const int64_t epilogue_start = std::max(last_output, last_dma);
-  p.dram_batches.back()[0].ready_cycle = p.tiles.back().output_done_cycle;
+  p.dram_batches.back()[0].ready_cycle = p.steps.back().output_done_cycle;
   p.epilogue_cycles = timer.Batch(p.dram_batches.back(), epilogue_start);
   p.cycles = epilogue_start + p.epilogue_cycles;
   ev.dram_row_activations = timer.row_activations();
@@ -491,10 +517,10 @@ std::string FormatMemoryPrediction(const LayerMemoryPrediction& p) {
   out << "memory " << p.layer << " cycles=" << p.cycles << " compute=" << p.compute_cycles
       << " prologue=" << p.prologue_cycles << " epilogue=" << p.epilogue_cycles
       << " noc_fill=" << p.noc_fill_cycles << " noc_drain=" << p.noc_drain_cycles
-      << " noc_first_unit=" << p.noc_first_unit_cycles << " tiles=" << p.tiles.size() << "\n";
-  for (size_t t = 0; t < p.tiles.size(); ++t) {
-    const TileMemory& tm = p.tiles[t];
-    out << "tile " << t << " start=" << tm.start_cycle << " load=" << tm.load_bytes
+      << " noc_first_unit=" << p.noc_first_unit_cycles << " steps=" << p.steps.size() << "\n";
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    const StepMemory& tm = p.steps[i];
+    out << "step " << i << " start=" << tm.start_cycle << " load=" << tm.load_bytes
         << " store=" << tm.store_bytes << " compute=" << tm.compute_cycles
         << " noc=" << tm.noc_cycles << " dram=" << tm.dram_cycles << " step=" << tm.step_cycles
         << "\n";

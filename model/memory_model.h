@@ -22,7 +22,7 @@ namespace mixpe {
 // One contiguous DRAM transfer. Every segment starts on a burst boundary and moves whole bursts.
 struct DramRequest {
   DataPart part = DataPart::kWeightCodes;
-  int64_t tile = 0;  // the tile it is loaded for or stored from
+  int64_t step = 0;  // the step it is loaded for, or in which its tile's outputs are finished
   bool write = false;
   int64_t address = 0;       // bytes; a multiple of burst_bytes
   int64_t bytes = 0;         // payload (what the buffer takes or gives)
@@ -103,15 +103,18 @@ struct EnergyBreakdown {
 EnergyBreakdown ComputeEnergy(const HardwareConfig& config, const MemoryEvents& events,
                               int64_t cycles);
 
-struct TileMemory {
-  int64_t start_cycle = 0;        // b_t: the start of its step
-  int64_t load_bytes = 0;         // payload loaded for it (0 for parts kept from the previous tile)
-  int64_t store_bytes = 0;        // its outputs
-  int64_t compute_cycles = 0;     // c: units_per_tile * unit_interval
+// One step of a layer (CoreSchedule::steps): a tile, or one chunk of its K when the plan splits
+// K.
+struct StepMemory {
+  int64_t start_cycle = 0;        // b_t: the start of the step
+  int64_t load_bytes = 0;         // payload loaded for it (0 for parts kept from the previous step)
+  int64_t store_bytes = 0;        // its tile's outputs, in the tile's last step; 0 before
+  int64_t compute_cycles = 0;     // c: units_per_step * unit_interval
   int64_t noc_cycles = 0;         // N_t: flits the NoC's busiest shared resource carries
-  int64_t dram_cycles = 0;        // X_t: the DRAM batch of its step
+  int64_t dram_cycles = 0;        // X_t: the DRAM batch of the step
   int64_t step_cycles = 0;        // max(c, N_t, X_t)
-  int64_t output_done_cycle = 0;  // its last FP32 output reaches the output buffer
+  int64_t output_done_cycle = 0;  // the tile's last FP32 output reaches the output buffer (in
+                                  // the tile's last step; 0 before)
   std::array<int64_t, kBufferKinds> working_set_bytes{};  // payload each buffer holds for it
 };
 
@@ -132,15 +135,16 @@ struct LayerMemoryPrediction {
   std::string layer;
   int64_t compute_cycles = 0;         // MixpeArray::CoreCycles: the core with an ideal memory
   int64_t cycles = 0;                 // with DRAM, buffers and NoC
-  int64_t prologue_cycles = 0;        // loading tile 0
-  int64_t noc_first_unit_cycles = 0;  // W_0: flits of tile 0's unit-0 packets, all delivered
+  int64_t prologue_cycles = 0;        // loading step 0
+  int64_t noc_first_unit_cycles = 0;  // W_0: flits of step 0's unit-0 packets, all delivered
                                       // before its first unit starts
   int64_t epilogue_cycles = 0;        // storing the last tile
   int64_t noc_fill_cycles = 0;        // F: hop latency to the farthest PE block
   int64_t noc_drain_cycles = 0;       // G: hop latency from the farthest dequantization unit
-  std::vector<TileMemory> tiles;
-  // DRAM requests in issue order, one batch per phase: batch 0 loads tile 0; batch t+1 runs in
-  // tile t's step (loads of tile t+1, then the store of tile t-1); the last stores the last tile.
+  std::vector<StepMemory> steps;
+  // DRAM requests in issue order, one batch per phase: batch 0 loads step 0; batch i+1 runs in
+  // step i (the loads of step i+1, then, if step i starts a tile, the store of the tile before);
+  // the last stores the last tile.
   std::vector<std::vector<DramRequest>> dram_batches;
   MemoryEvents events;
   EnergyBreakdown energy;
@@ -164,16 +168,17 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
                                          const CoreSchedule& schedule,
                                          const std::vector<uint8_t>& weight_group_bits = {});
 
-// The NoC packets of tile `tile` of the schedule: unit by unit, the rows' packets then the
-// columns'; then the outputs of every used column.
-std::vector<NocPacket> TileNocPackets(const HardwareConfig& config, const LayerFormats& formats,
-                                      const CoreSchedule& schedule, int64_t tile,
+// The NoC packets of step `step` of the schedule (a tile unless K is split): unit by unit, the
+// rows' packets then the columns'; then, in the tile's last step, the outputs of every used
+// column.
+std::vector<NocPacket> StepNocPackets(const HardwareConfig& config, const LayerFormats& formats,
+                                      const CoreSchedule& schedule, int64_t step,
                                       const std::vector<uint8_t>& weight_group_bits = {});
 
-// A readable listing: a header line, one line per tile, the events and the energy, e.g.
+// A readable listing: a header line, one line per step, the events and the energy, e.g.
 //   memory fc cycles=1234 compute=1000 prologue=120 epilogue=101 noc_fill=1 noc_drain=1
-//       noc_first_unit=12 tiles=2   (one line)
-//   tile 0 start=121 load=1024 store=64 compute=512 noc=40 dram=130 step=512
+//       noc_first_unit=12 steps=2   (one line)
+//   step 0 start=121 load=1024 store=64 compute=512 noc=40 dram=130 step=512
 std::string FormatMemoryPrediction(const LayerMemoryPrediction& prediction);
 
 }  // namespace mixpe

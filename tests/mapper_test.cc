@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include "model/input_error.h"
@@ -112,14 +113,24 @@ TEST(MapperTest, ChoiceIsTheCheapestCandidateForEveryObjective) {
 }
 
 // The exhaustive search evaluates every plan that fits: for each loop order and block of N-tiles,
-// blocks of M-tiles from 1 until the first that overflows a buffer.
+// blocks of M-tiles from 1 until the first that overflows a buffer; then, in 1 x 1 blocks, every
+// split of K into whole units (int3_g64: K = 512 is 8 units, split in 2, 4 or 8).
 TEST(MapperTest, ExhaustiveSearchEvaluatesEveryPlanThatFits) {
   const HardwareConfig config = WideFlatCore();
   const GemmLayer g = Layer(9, 512, 40);  // 5 M-tiles, 3 N-tiles, all fit
   const MappedLayer mapped = MapLayer(config, g, ResolveLayerFormats(g, config),
                                       MapObjective::kCycles, {}, MapSearch::kExhaustive);
-  EXPECT_EQ(mapped.candidates.size(), 2u * 5 * 3);
-  for (const MapCandidate& c : mapped.candidates) EXPECT_EQ(c.rejected, "");
+  ASSERT_EQ(mapped.candidates.size(), 2u * 5 * 3 + 2u * 3);
+  std::map<LoopOrder, std::vector<int64_t>> splits;
+  for (const MapCandidate& c : mapped.candidates) {
+    EXPECT_EQ(c.rejected, "");
+    if (c.plan.k_chunks == 1) continue;
+    EXPECT_EQ(c.plan.block_m_tiles, 1);
+    EXPECT_EQ(c.plan.block_n_tiles, 1);
+    splits[c.plan.loop_order].push_back(c.plan.k_chunks);
+  }
+  EXPECT_EQ(splits[LoopOrder::kMOuter], (std::vector<int64_t>{2, 4, 8}));
+  EXPECT_EQ(splits[LoopOrder::kNOuter], (std::vector<int64_t>{2, 4, 8}));
 }
 
 // The cheapest of `candidates` that can run, by `objective`.
@@ -163,8 +174,11 @@ TEST(MapperTest, TieKeepsTheFirstPlan) {
   const GemmLayer g = Layer(2, 512, 16);
   const MappedLayer mapped =
       MapLayer(config, g, ResolveLayerFormats(g, config), MapObjective::kCycles);
-  EXPECT_EQ(mapped.candidates.size(), 2u);
+  // Both orders whole-K, then the fewest chunks in each.
+  ASSERT_EQ(mapped.candidates.size(), 4u);
   EXPECT_EQ(mapped.candidates[0].cycles, mapped.candidates[1].cycles);
+  EXPECT_EQ(mapped.candidates[2].plan.k_chunks, 2);
+  EXPECT_EQ(mapped.candidates[2].cycles, mapped.candidates[3].cycles);
   EXPECT_EQ(mapped.schedule.loop_order, LoopOrder::kMOuter);
   EXPECT_EQ(mapped.schedule.block_m_tiles, 1);
   EXPECT_EQ(mapped.schedule.block_n_tiles, 1);
@@ -183,15 +197,58 @@ TEST(MapperTest, LayerThatNamesItsLoopOrderKeepsIt) {
   EXPECT_EQ(mapped.schedule.block_m_tiles, 4);  // the weights once
 }
 
-TEST(MapperTest, LayerThatFitsNoBufferIsRefusedWithTheReason) {
+// 16 columns x 3 bits x K = 16384: 98304 bytes of weights, more than a 64 KiB half. Split in two,
+// a chunk's 49152 bytes fit; the search then also tries about 4 and 8 chunks, whose smaller first
+// load starts the core sooner. The core computes the same units at the same cycles.
+TEST(MapperTest, LayerWhoseWholeKFitsNoBufferIsSplitIntoChunksThatFit) {
   const HardwareConfig config = WideFlatCore();
-  // 16 columns x 3 bits x K = 16384: 98304 bytes of weights, more than a 64 KiB half.
   const GemmLayer g = Layer(2, 16384, 16);
+  const LayerFormats formats = ResolveLayerFormats(g, config);
+  const MappedLayer mapped = MapLayer(config, g, formats, MapObjective::kCycles);
+  std::vector<int64_t> fitting;
+  for (const MapCandidate& c : mapped.candidates) {
+    if (c.plan.k_chunks == 1) EXPECT_NE(c.rejected, "");
+    if (c.rejected.empty() && c.plan.loop_order == LoopOrder::kMOuter) {
+      fitting.push_back(c.plan.k_chunks);
+    }
+  }
+  EXPECT_EQ(fitting, (std::vector<int64_t>{2, 4, 8}));
+  const int64_t chunks = mapped.schedule.k_chunks;
+  EXPECT_GE(chunks, 2);
+  EXPECT_EQ(mapped.schedule.chunk_k() * chunks, 16384);
+  EXPECT_EQ(mapped.prediction.compute_cycles,
+            CoreScheduleCycles(TileCoreGemm(config, g.name, g.m, g.k, g.n, formats.unit)));
+  ASSERT_EQ(mapped.prediction.steps.size(), static_cast<size_t>(chunks));
+  // Each step loads its chunk of both operands; the outputs leave with the last.
+  for (const StepMemory& step : mapped.prediction.steps) {
+    EXPECT_EQ(step.load_bytes, mapped.prediction.steps[0].load_bytes);
+  }
+  EXPECT_EQ(mapped.prediction.steps[0].store_bytes, 0);
+  EXPECT_EQ(mapped.prediction.steps.back().store_bytes, 2 * 16 * 4);
+}
+
+TEST(MapperTest, LayerThatFitsNoBufferWholeAndMayNotSplitIsRefusedWithTheReason) {
+  const HardwareConfig config = WideFlatCore();
+  GemmLayer g = Layer(2, 16384, 16);
+  g.k_chunks = 1;  // the trace fixes it
   try {
     MapLayer(config, g, ResolveLayerFormats(g, config), MapObjective::kCycles);
     FAIL() << "a layer that fits no buffer was mapped";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("memory.buffers.weights"), std::string::npos) << e.what();
+  }
+}
+
+// A split must cut K into whole units and groups: int3_g64 on K = 256 in 8 gives chunks of 32.
+TEST(MapperTest, TraceSplitThatCutsAGroupIsRefused) {
+  const HardwareConfig config = WideFlatCore();
+  GemmLayer g = Layer(2, 256, 16);
+  g.k_chunks = 8;  // chunks of 32, half a 64-element group (and unit)
+  try {
+    MapLayer(config, g, ResolveLayerFormats(g, config), MapObjective::kCycles);
+    FAIL() << "a split into half units was mapped";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("k_chunks=8"), std::string::npos) << e.what();
   }
 }
 

@@ -229,8 +229,8 @@ TEST(MemoryModelTest, OneTileLoadsComputesAndStores) {
   EXPECT_EQ(p.noc_drain_cycles, 1);
   EXPECT_EQ(p.epilogue_cycles, 14);
   EXPECT_EQ(p.cycles, 38 + 32 + 1 + 4 + 77 + 1 + 14);
-  ASSERT_EQ(p.tiles.size(), 1u);
-  const TileMemory& t = p.tiles[0];
+  ASSERT_EQ(p.steps.size(), 1u);
+  const StepMemory& t = p.steps[0];
   EXPECT_EQ(t.start_cycle, 71);
   EXPECT_EQ(t.load_bytes, 128 + 16 + 256 + 8);
   EXPECT_EQ(t.store_bytes, 64);
@@ -296,7 +296,7 @@ TEST(MemoryModelTest, ComputeBoundLayerIsTheCoreCyclesPlusFirstLoadAndLastStore)
   const LayerMemoryPrediction p = Predict(config, layer);
   const int64_t core = MixpeArray(config).CoreCycles(7, 96, 9, layer.formats.unit).cycles;
   EXPECT_EQ(p.compute_cycles, core);
-  EXPECT_EQ(p.tiles[0].noc_cycles, 96);
+  EXPECT_EQ(p.steps[0].noc_cycles, 96);
   EXPECT_EQ(p.noc_first_unit_cycles, 32);
   EXPECT_EQ(p.cycles - p.prologue_cycles - p.noc_first_unit_cycles - p.epilogue_cycles -
                 p.noc_fill_cycles - p.noc_drain_cycles,
@@ -322,11 +322,11 @@ TEST(MemoryModelTest, FourTilesReloadWeightsEveryTileAndActivationsEveryMTile) {
   const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 8));
   const std::vector<std::string> expected = {
       "memory fc cycles=371 compute=269 prologue=38 epilogue=14 noc_fill=1 noc_drain=1 "
-      "noc_first_unit=32 tiles=4",
-      "tile 0 start=71 load=408 store=64 compute=64 noc=68 dram=20 step=68",
-      "tile 1 start=139 load=144 store=64 compute=64 noc=68 dram=42 step=68",
-      "tile 2 start=207 load=408 store=64 compute=64 noc=68 dram=28 step=68",
-      "tile 3 start=275 load=144 store=64 compute=64 noc=68 dram=28 step=68",
+      "noc_first_unit=32 steps=4",
+      "step 0 start=71 load=408 store=64 compute=64 noc=68 dram=20 step=68",
+      "step 1 start=139 load=144 store=64 compute=64 noc=68 dram=42 step=68",
+      "step 2 start=207 load=408 store=64 compute=64 noc=68 dram=28 step=68",
+      "step 3 start=275 load=144 store=64 compute=64 noc=68 dram=28 step=68",
       // Rows opened: 0-3 by tile 0's loads, 0 and 1 again by every weight load (tile 1, 2, 3),
       // 2 and 3 by tile 2's activations, 4 by the first store; later stores hit row 4.
       "dram read=1216 (payload 1104) write=256 (payload 256) row_activations=14",
@@ -360,13 +360,13 @@ TEST(MemoryModelTest, SlowDramStretchesEveryStep) {
       LoadConfig(ReplaceOnce(kConfig, "latency_cycles: 10", "latency_cycles: 100"));
   const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 8));
   EXPECT_EQ(p.prologue_cycles, 128);
-  ASSERT_EQ(p.tiles.size(), 4u);
-  EXPECT_EQ(p.tiles[0].start_cycle, 161);
-  EXPECT_EQ(p.tiles[0].step_cycles, 110);
-  EXPECT_EQ(p.tiles[1].step_cycles, 132);
-  EXPECT_EQ(p.tiles[2].step_cycles, 114);
-  EXPECT_EQ(p.tiles[3].start_cycle, 161 + 110 + 132 + 114);
-  EXPECT_EQ(p.tiles[3].dram_cycles, 104);
+  ASSERT_EQ(p.steps.size(), 4u);
+  EXPECT_EQ(p.steps[0].start_cycle, 161);
+  EXPECT_EQ(p.steps[0].step_cycles, 110);
+  EXPECT_EQ(p.steps[1].step_cycles, 132);
+  EXPECT_EQ(p.steps[2].step_cycles, 114);
+  EXPECT_EQ(p.steps[3].start_cycle, 161 + 110 + 132 + 114);
+  EXPECT_EQ(p.steps[3].dram_cycles, 104);
   EXPECT_EQ(p.epilogue_cycles, 104);
   EXPECT_EQ(p.cycles, 725);
 }
@@ -376,9 +376,9 @@ TEST(MemoryModelTest, SlowDramStretchesEveryStep) {
 TEST(MemoryModelTest, OneNTileKeepsItsWeights) {
   const HardwareConfig config = LoadConfig();
   const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 8, 64, 4));
-  ASSERT_EQ(p.tiles.size(), 2u);
-  EXPECT_EQ(p.tiles[0].load_bytes, 408);
-  EXPECT_EQ(p.tiles[1].load_bytes, 256 + 8);
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(p.steps[0].load_bytes, 408);
+  EXPECT_EQ(p.steps[1].load_bytes, 256 + 8);
   EXPECT_EQ(p.events.sram_write_bits[static_cast<int>(BufferKind::kWeights)], 128 * 8);
   EXPECT_EQ(p.events.sram_read_bits[static_cast<int>(BufferKind::kWeights)], 2 * 128 * 8);
 }
@@ -427,14 +427,14 @@ TEST(MemoryModelTest, MeshWithXyRoutingCostsMoreHopsThanTheBus) {
   EXPECT_EQ(on_bus.events.noc_flit_hops, 68);
   EXPECT_EQ(on_mesh.events.noc_flits, 68);
   EXPECT_EQ(on_mesh.events.noc_flit_hops, 72 + 36 + 4);
-  EXPECT_EQ(on_mesh.tiles[0].noc_cycles, 60);
+  EXPECT_EQ(on_mesh.steps[0].noc_cycles, 60);
   EXPECT_EQ(on_mesh.noc_first_unit_cycles, 32);  // all inbound, through the injection link
   EXPECT_EQ(on_mesh.noc_fill_cycles, 2);
   EXPECT_EQ(on_mesh.noc_drain_cycles, 1);
   EXPECT_EQ(on_mesh.cycles, on_bus.cycles - 3);
   EXPECT_DOUBLE_EQ(on_mesh.energy.noc_pj, 112 * 8 * 0.125);
 
-  EXPECT_EQ(Listed(TileNocPackets(mesh, layer.formats, layer.schedule, 0)),
+  EXPECT_EQ(Listed(StepNocPackets(mesh, layer.formats, layer.schedule, 0)),
             (std::vector<std::string>{
                 "u0 activation_codes 0 34B 5f 1l", "u0 activation_codes 1 34B 5f 1l",
                 "u0 activation_codes 2 34B 5f 3l", "u0 activation_codes 3 34B 5f 3l",
@@ -458,7 +458,7 @@ TEST(MemoryModelTest, PacketsAreCutPerUnit) {
   const HardwareConfig config = LoadConfig();
   const Layer layer = MakeLayer(config, 2, 128, 4, "int4_g64", "mxint8");
   ASSERT_EQ(layer.formats.unit, 32);
-  const std::vector<NocPacket> packets = TileNocPackets(config, layer.formats, layer.schedule, 0);
+  const std::vector<NocPacket> packets = StepNocPackets(config, layer.formats, layer.schedule, 0);
   ASSERT_EQ(packets.size(), 4u * (2 + 4) + 4);
   std::vector<int64_t> column0_bytes;
   std::vector<int64_t> column0_flits;
@@ -478,7 +478,7 @@ TEST(MemoryModelTest, PacketsAreCutPerUnit) {
   EXPECT_EQ(row_flits, 20);
   // The tile: 2 rows x 20 + 4 columns x 10 + 4 output packets of 2 x 4 = 8 bytes, one flit each.
   const LayerMemoryPrediction p = Predict(config, layer);
-  EXPECT_EQ(p.tiles[0].noc_cycles, 2 * 20 + 4 * 10 + 4);
+  EXPECT_EQ(p.steps[0].noc_cycles, 2 * 20 + 4 * 10 + 4);
   // Unit 0: 2 rows x 5 + 4 columns x 3.
   EXPECT_EQ(p.noc_first_unit_cycles, 10 + 12);
   // Column c's two scales, bytes 4c..4c+3 of the scale buffer, are one 8-byte word: one read per
@@ -495,8 +495,8 @@ TEST(MemoryModelTest, NarrowBusStretchesTheTile) {
   const HardwareConfig config = LoadConfig(ReplaceOnce(kConfig, "link_bytes: 8", "link_bytes: 1"));
   const LayerMemoryPrediction p = Predict(config, MakeLayer(config, 4, 64, 4));
   EXPECT_EQ(p.noc_first_unit_cycles, 208);
-  EXPECT_EQ(p.tiles[0].noc_cycles, 472);
-  EXPECT_EQ(p.tiles[0].step_cycles, 472);
+  EXPECT_EQ(p.steps[0].noc_cycles, 472);
+  EXPECT_EQ(p.steps[0].step_cycles, 472);
   EXPECT_EQ(p.cycles, 747);
 }
 
@@ -514,8 +514,8 @@ TEST(MemoryModelTest, AsymmetricGroupsLoadTheirZeroPoints) {
   EXPECT_EQ(p.dram_batches[0][2].address, 2048);
   EXPECT_EQ(p.dram_batches[0][2].bytes, 4);
   EXPECT_EQ(p.dram_batches[0][3].address, 3072);  // activation codes move one row down
-  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4);
-  const std::vector<NocPacket> packets = TileNocPackets(config, layer.formats, layer.schedule, 0);
+  EXPECT_EQ(p.steps[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4);
+  const std::vector<NocPacket> packets = StepNocPackets(config, layer.formats, layer.schedule, 0);
   EXPECT_EQ(packets[5].part, DataPart::kWeightCodes);  // unit 0, column 1
   EXPECT_EQ(packets[5].bytes, 16 + 2 + 1);
   EXPECT_EQ(packets[13].bytes, 16 + 2 + 1);  // unit 1, column 1
@@ -540,8 +540,8 @@ TEST(MemoryModelTest, Nvfp4WeightsAndMxActivationsLoadTheirScales) {
                                              "activation_scales=8"}));
   EXPECT_EQ(p.events.dequant_units, 4 * 4 * (64 / 16));
   // Tensor scales are loaded once, for tile 0, and kept.
-  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4);
-  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kActivations)], 256 + 8);
+  EXPECT_EQ(p.steps[0].working_set_bytes[static_cast<int>(BufferKind::kScales)], 16 + 4);
+  EXPECT_EQ(p.steps[0].working_set_bytes[static_cast<int>(BufferKind::kActivations)], 256 + 8);
   // The scale buffer holds the weight scales in words 0 and 1 and the tensor scale in word 2:
   // 3 words written. Reads: one word of scales per column (its 4 bytes), and the tensor scale
   // once into its register.
@@ -550,7 +550,7 @@ TEST(MemoryModelTest, Nvfp4WeightsAndMxActivationsLoadTheirScales) {
   // Per unit: a row sends 16 codes and, with the first unit of each 32-element block (units 0
   // and 2), its E8M0 scale: 17, 16, 17, 16 bytes = 3 + 2 + 3 + 2 flits; a column 8 bytes of codes
   // and its E4M3 scale in every unit (G = U): 9 bytes, 2 flits. 4 x 10 + 4 x 4 x 2 + 4 x 2 = 80.
-  EXPECT_EQ(p.tiles[0].noc_cycles, 80);
+  EXPECT_EQ(p.steps[0].noc_cycles, 80);
 }
 
 // Mixed widths: with the group widths given, each column takes its exact bytes; without, every
@@ -569,7 +569,7 @@ TEST(MemoryModelTest, MixedWidthsTakeTheirExactBytesWhenGiven) {
   // scale. Unit 0 (packets 4-7): 8 + 2, 16 + 2, 8 + 2, 12 + 2; unit 1 (12-15): 12 + 2, 16 + 2,
   // 8 + 2, 16 + 2.
   const std::vector<NocPacket> packets =
-      TileNocPackets(config, layer.formats, layer.schedule, 0, widths);
+      StepNocPackets(config, layer.formats, layer.schedule, 0, widths);
   EXPECT_EQ(packets[4].bytes, 10);
   EXPECT_EQ(packets[5].bytes, 18);
   EXPECT_EQ(packets[6].bytes, 10);
@@ -612,8 +612,8 @@ TEST(MemoryModelTest, TileThatFillsHalfABufferFits) {
   const Layer layer = MakeLayer(config, 1, 256, 4);
   EXPECT_NO_THROW(CheckBuffersFit(config, layer.formats, layer.schedule));
   const LayerMemoryPrediction p = Predict(config, layer);
-  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kWeights)], 512);
-  EXPECT_EQ(p.tiles[0].working_set_bytes[static_cast<int>(BufferKind::kActivations)], 256 + 2);
+  EXPECT_EQ(p.steps[0].working_set_bytes[static_cast<int>(BufferKind::kWeights)], 512);
+  EXPECT_EQ(p.steps[0].working_set_bytes[static_cast<int>(BufferKind::kActivations)], 256 + 2);
 }
 
 // K = 288: 4 x 288 x 4 bits = 576 bytes of weights.
@@ -675,10 +675,10 @@ TEST(MemoryModelTest, QProjOfTheDefaultJobIsComputeBound) {
   EXPECT_EQ(p.compute_cycles, 1048625);
   EXPECT_EQ(p.prologue_cycles, 877);
   EXPECT_EQ(p.noc_first_unit_cycles, 80);
-  EXPECT_EQ(p.tiles[0].start_cycle, 877 + 80 + 1);
-  EXPECT_EQ(p.tiles[0].dram_cycles, 264 + 100);  // step 0: no store yet
-  EXPECT_EQ(p.tiles[1].dram_cycles, 372);
-  EXPECT_EQ(p.tiles[1].noc_cycles, 2080);
+  EXPECT_EQ(p.steps[0].start_cycle, 877 + 80 + 1);
+  EXPECT_EQ(p.steps[0].dram_cycles, 264 + 100);  // step 0: no store yet
+  EXPECT_EQ(p.steps[1].dram_cycles, 372);
+  EXPECT_EQ(p.steps[1].noc_cycles, 2080);
   EXPECT_EQ(p.epilogue_cycles, 108);
   EXPECT_EQ(p.cycles, 1048625 + 877 + 80 + 1 + 1 + 108);
   EXPECT_EQ(p.events.dram_read_bytes, 777 * 128 + 255 * 264 * 128);

@@ -182,6 +182,7 @@ const std::vector<std::string>& SmallLayerText() {
       "loop_order=m_outer",
       "block_m_tiles=1",  // a block is one tile: each M-tile's activations loaded on their own
       "block_n_tiles=1",
+      "k_chunks=1",
       "array=4x4",
       "unit_interval=32",  // max(U = 32, 2 x 4 rows - 1 = 7, (4 + 4) / 2 = 4)
       "units_per_tile=2",  // K / U
@@ -391,6 +392,59 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<std::tuple<RoundTripCase, LoopOrder>>& info) {
       return std::get<0>(info.param).name + "_" + LoopOrderName(std::get<1>(info.param));
     });
+
+// A split K round-trips: k_chunks segments per block of each operand part, each chunk's loads on
+// the tile's line; a split with blocks other than 1 x 1, or one that cuts a group, is refused at
+// the k_chunks line.
+TEST(ScheduleTextTest, SplitKRoundTripsAndBadSplitsAreRefusedAtTheirLine) {
+  const HardwareConfig& config = Config("array_4x4_w4");
+  const GemmLayer layer = Layer("split", 6, 128, 10, "int4_g32_asym", "mxint8");
+  const LayerSchedule made =
+      MakeLayerSchedule(config, layer, TilePlan{LoopOrder::kNOuter, 1, 1, 4});
+  const std::string text = WriteSchedule(made);
+  EXPECT_NE(text.find("\nk_chunks=4\n"), std::string::npos);
+  // 3 N-tiles x 4 chunks of weight codes; 2 M-tiles x 4 chunks of activation codes.
+  EXPECT_NE(text.find("part=weight_codes segment=11 "), std::string::npos);
+  EXPECT_EQ(text.find("part=weight_codes segment=12 "), std::string::npos);
+  EXPECT_NE(text.find("part=activation_codes segment=7 "), std::string::npos);
+  const LayerSchedule parsed = ParseSchedule(text, "split.schedule");
+  EXPECT_EQ(WriteSchedule(parsed), text);
+  ExpectSameSchedule(parsed, made);
+  EXPECT_NO_THROW(CheckScheduleAgainstConfig(parsed, config));
+
+  const int line =
+      static_cast<int>(std::count(text.begin(), text.begin() + text.find("k_chunks="), '\n')) + 1;
+  auto refused = [&](const std::string& from, const std::string& to, const std::string& what) {
+    std::string bad = text;
+    bad.replace(bad.find(from), from.size(), to);
+    try {
+      ParseSchedule(bad, "split.schedule");
+      ADD_FAILURE() << "parsed with " << to;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("split.schedule:" + std::to_string(line) + ": k_chunks"),
+                std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  refused("block_n_tiles=1\nk_chunks=4", "block_n_tiles=2\nk_chunks=4", "1x1");
+  refused("k_chunks=4", "k_chunks=3", "equal chunks");
+  refused("k_chunks=4", "k_chunks=8", "whole 32-element units");
+
+  // int4_g128 x mxint8 reduces 32 elements at a time: K = 256 in 4 chunks of 64 cuts the groups.
+  const LayerSchedule whole =
+      MakeLayerSchedule(Config("array_16x16_w8"), Layer("cut", 16, 256, 16, "int4_g128", "mxint8"),
+                        LoopOrder::kMOuter);
+  std::string cut = WriteSchedule(whole);
+  cut.replace(cut.find("k_chunks=1"), 10, "k_chunks=4");
+  try {
+    ParseSchedule(cut, "cut.schedule");
+    ADD_FAILURE() << "a split through the weight groups parsed";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not whole weight groups of 128"), std::string::npos)
+        << e.what();
+  }
+}
 
 // Mixed-precision widths are one digit per group, K/G per output channel.
 TEST(ScheduleTextTest, GroupWidthsAreOneLinePerOutputChannel) {
@@ -627,12 +681,12 @@ const BadText kBadTexts[] = {
      "segment=1 address=128 ",
      "segment=1 address=64 ",
      "part=weight_codes segment=1",
-     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 23), bytes [0, 128)"}},
+     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 24), bytes [0, 128)"}},
     {"segment_past_the_image",
      "image_bytes=5888",
      "image_bytes=5770",
      "part=outputs segment=5",
-     {"the segment ends at byte 5776, past image_bytes=5770 (line 44)"}},
+     {"the segment ends at byte 5776, past image_bytes=5770 (line 45)"}},
     {"missing_image_bytes",
      "image_bytes=5888\n",
      "",

@@ -3,12 +3,13 @@
 // one cycle per Cycle() call, moving the real bytes of the layer's DRAM image
 // (sim/cosim/layer_image.h):
 //
-//   DRAM --DMA, chunks--> buffer write halves --swap at a tile--> read halves --per-unit reads-->
+//   DRAM --DMA, chunks--> buffer write halves --swap at a step--> read halves --per-unit reads-->
 //   NoC packets (a row's to its mesh row, a column's to its mesh column) --> array edge, decoded
 //   (EdgeDecoder) --> core ports; core outputs --NoC--> outputs buffer --DMA--> DRAM.
 //
-// The DMA runs a program in order: the loads of tile 0; when tile t takes the read halves, the
-// loads of tile t+1 and then the store of tile t-1 (issued once its outputs are all in the
+// The DMA runs a program in order, step by step (CoreSchedule::steps: a tile, or a chunk of its
+// K): the loads of step 0; when step i takes the read halves, the loads of step i+1 and then, if
+// step i starts a tile, the store of the tile before (issued once its outputs are all in the
 // buffer); when the last unit has been read, the store of the last tile. A unit starts when the
 // core allows it (its spacing) and all its packets have been delivered and decoded. Rules and the
 // cycle order: docs/cosim.md; the analytical model of the same rules: docs/memory-model.md.
@@ -71,7 +72,7 @@ class LayerController {
   // outputs.
   struct DmaOp {
     bool store = false;
-    int64_t tile = 0;
+    int64_t owner = 0;  // loads: the step it is for; stores: the tile
     DataPart part = DataPart::kWeightCodes;
     int64_t address = 0;  // DRAM
     int64_t bytes = 0;
@@ -83,13 +84,13 @@ class LayerController {
   // A DRAM chunk in flight.
   struct Chunk {
     bool store = false;
-    int64_t tile = 0;
+    int64_t owner = 0;  // DmaOp's
     DataPart part = DataPart::kWeightCodes;
     int64_t offset = 0;  // within the segment
   };
   // Word writes of a completed load chunk into a buffer's write half.
   struct ChunkWrite {
-    int64_t tile = 0;
+    int64_t step = 0;
     BufferKind buffer = BufferKind::kWeights;
     int half = 0;
     int64_t first_word = 0;
@@ -143,6 +144,7 @@ class LayerController {
 
   int64_t Now() const { return memory_.dram->Now(); }
   int64_t UnitsOfTile() const { return schedule_.units_per_tile; }
+  int64_t UnitsOfStep() const { return schedule_.units_per_step(); }
   int64_t TotalUnits() const {
     return static_cast<int64_t>(schedule_.tiles.size()) * schedule_.units_per_tile;
   }
@@ -157,12 +159,12 @@ class LayerController {
   }
   void Progress() { last_progress_ = Now(); }
 
-  void EnqueueLoads(int64_t tile);
+  void EnqueueLoads(int64_t step);
   void EnqueueStore(int64_t tile);
   void ConsumeDram();
   void WriteChunks();
   void RunDma();
-  void AdvanceTile();
+  void AdvanceStep();
   void StartTensorScales();
   void LoadTensorScales();
   void PrepareUnit();
@@ -195,14 +197,14 @@ class LayerController {
   std::unordered_map<uint64_t, Chunk> chunks_;
   uint64_t next_chunk_tag_ = 0;
   std::deque<ChunkWrite> chunk_writes_;
-  std::vector<int64_t> chunks_left_;  // per tile: load chunks not yet written into the buffers
-  std::vector<bool> loads_enqueued_;
+  std::vector<int64_t> chunks_left_;  // per step: load chunks not yet written into the buffers
+  std::vector<bool> loads_enqueued_;  // per step
   std::vector<int64_t> store_chunks_left_;  // per tile
   int64_t chunk_bytes_ = 0;
   int64_t stores_done_ = 0;
 
-  // Tiles on the read halves, units read and sent.
-  int64_t current_tile_ = -1;
+  // The step on the read halves, units read and sent.
+  int64_t current_step_ = -1;
   bool tensor_scales_loaded_ = false;
   std::vector<TensorScaleRead> tensor_scale_reads_;
   int64_t next_unit_ = 0;  // the next unit to read and send

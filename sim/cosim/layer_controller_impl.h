@@ -51,6 +51,7 @@ LayerController<VCore>::LayerController(const HardwareConfig& config, const Laye
       options_(options) {
   using cosim_detail::CeilDiv;
   const int64_t tiles = static_cast<int64_t>(schedule.tiles.size());
+  const int64_t steps = schedule.steps();
   for (int bits : {layout.activation_bits, layout.weight_bits}) {
     if (int64_t{layout.unit} * bits % 8 != 0) {
       throw InputError("layer " + schedule.layer + ": a unit of " + std::to_string(layout.unit) +
@@ -99,8 +100,8 @@ LayerController<VCore>::LayerController(const HardwareConfig& config, const Laye
   for (const SramCore* b : memory.buffers)
     widest_word = std::max<int64_t>(widest_word, b->word_bytes());
   chunk_bytes_ = std::max(config.memory.dram.row_buffer_bytes, widest_word);
-  chunks_left_.assign(static_cast<size_t>(tiles), 0);
-  loads_enqueued_.assign(static_cast<size_t>(tiles), false);
+  chunks_left_.assign(static_cast<size_t>(steps), 0);
+  loads_enqueued_.assign(static_cast<size_t>(steps), false);
   store_chunks_left_.assign(static_cast<size_t>(tiles), 0);
   outputs_written_.assign(static_cast<size_t>(tiles), 0);
   unit_packets_left_.assign(static_cast<size_t>(TotalUnits()), -1);
@@ -130,7 +131,7 @@ bool LayerController<VCore>::Cycle() {
     WriteChunks();
     WriteOutputs();
     RunDma();
-    AdvanceTile();
+    AdvanceStep();
     LoadTensorScales();
     PrepareUnit();
     ReadUnit();
@@ -143,28 +144,28 @@ bool LayerController<VCore>::Cycle() {
 }
 
 template <class VCore>
-void LayerController<VCore>::EnqueueLoads(int64_t tile) {
+void LayerController<VCore>::EnqueueLoads(int64_t step) {
   for (DataPart part : kAllDataParts) {
-    if (!LoadsPart(schedule_, part, tile)) continue;
-    const int64_t segment = SegmentOf(schedule_, part, tile);
+    if (!LoadsPart(schedule_, part, step)) continue;
+    const int64_t segment = SegmentOf(schedule_, part, step);
     const int64_t bytes = layout_.segment_bytes[PartIndex(part)][segment];
     if (bytes == 0) continue;
     DmaOp op;
-    op.tile = tile;
+    op.owner = step;
     op.part = part;
     op.address = layout_.segment_address[PartIndex(part)][segment];
     op.bytes = bytes;
     program_.push_back(op);
-    chunks_left_[tile] += cosim_detail::CeilDiv(bytes, chunk_bytes_);
+    chunks_left_[step] += cosim_detail::CeilDiv(bytes, chunk_bytes_);
   }
-  loads_enqueued_[tile] = true;
+  loads_enqueued_[step] = true;
 }
 
 template <class VCore>
 void LayerController<VCore>::EnqueueStore(int64_t tile) {
   DmaOp op;
   op.store = true;
-  op.tile = tile;
+  op.owner = tile;
   op.part = DataPart::kOutputs;
   op.address = layout_.segment_address[PartIndex(DataPart::kOutputs)][tile];
   op.bytes = layout_.segment_bytes[PartIndex(DataPart::kOutputs)][tile];
@@ -182,7 +183,7 @@ void LayerController<VCore>::ConsumeDram() {
     chunks_.erase(it);
     Progress();
     if (chunk.store) {
-      if (--store_chunks_left_[chunk.tile] == 0) ++stores_done_;
+      if (--store_chunks_left_[chunk.owner] == 0) ++stores_done_;
       if (stores_done_ == static_cast<int64_t>(schedule_.tiles.size())) {
         done_ = true;
         end_cycle_ = Now();
@@ -193,7 +194,7 @@ void LayerController<VCore>::ConsumeDram() {
     SramCore& buffer = Buffer(kind);
     const int word = buffer.word_bytes();
     ChunkWrite w;
-    w.tile = chunk.tile;
+    w.step = chunk.owner;
     w.buffer = kind;
     w.half = buffer.WriteHalf();
     w.first_word = (layout_.buffer_offset[PartIndex(chunk.part)] + chunk.offset) / word;
@@ -215,7 +216,7 @@ void LayerController<VCore>::WriteChunks() {
       Progress();
     }
     if (it->next == words) {
-      --chunks_left_[it->tile];
+      --chunks_left_[it->step];
       it = chunk_writes_.erase(it);
     } else {
       ++it;
@@ -230,14 +231,14 @@ void LayerController<VCore>::RunDma() {
   while (!program_.empty()) {
     DmaOp& op = program_.front();
     if (op.store) {
-      const ArrayTile& tile = schedule_.tiles[op.tile];
-      if (outputs_written_[op.tile] < int64_t{tile.rows_used} * tile.cols_used) return;
+      const ArrayTile& tile = schedule_.tiles[op.owner];
+      if (outputs_written_[op.owner] < int64_t{tile.rows_used} * tile.cols_used) return;
       if (!op.read_out) {
         // Read the tile's outputs out of their half, word by word.
         SramCore& out = Buffer(BufferKind::kOutputs);
         const int word = out.word_bytes();
         const int64_t words = cosim_detail::CeilDiv(op.bytes, word);
-        const int64_t base = (op.tile % 2) * OutputHalfWords();
+        const int64_t base = (op.owner % 2) * OutputHalfWords();
         op.data.resize(static_cast<size_t>(words * word));
         while (op.words_read < words &&
                out.Read(0, base + op.words_read, &op.data[op.words_read * word])) {
@@ -247,7 +248,7 @@ void LayerController<VCore>::RunDma() {
         if (op.words_read < words) return;
         op.data.resize(static_cast<size_t>(op.bytes));
         op.read_out = true;
-        output_half_tile_[op.tile % 2] = -1;  // the half is free for tile + 2
+        output_half_tile_[op.owner % 2] = -1;  // the half is free for tile + 2
       }
     }
     while (op.issued < op.bytes) {
@@ -267,7 +268,7 @@ void LayerController<VCore>::RunDma() {
         dram.Read(address, length, tag);
         dram_read_bytes_ += cosim_detail::BurstBytes(address, length, burst);
       }
-      chunks_[tag] = Chunk{op.store, op.tile, op.part, op.issued};
+      chunks_[tag] = Chunk{op.store, op.owner, op.part, op.issued};
       op.issued += length;
       Progress();
     }
@@ -276,14 +277,14 @@ void LayerController<VCore>::RunDma() {
 }
 
 template <class VCore>
-void LayerController<VCore>::AdvanceTile() {
-  const int64_t tiles = static_cast<int64_t>(schedule_.tiles.size());
-  const int64_t next = current_tile_ + 1;
-  if (next > tiles || unit_reading_) return;
-  if (next_unit_ < next * UnitsOfTile()) return;  // the current tile still reads its halves
-  if (next == tiles) {
-    EnqueueStore(tiles - 1);
-    current_tile_ = tiles;
+void LayerController<VCore>::AdvanceStep() {
+  const int64_t steps = schedule_.steps();
+  const int64_t next = current_step_ + 1;
+  if (next > steps || unit_reading_) return;
+  if (next_unit_ < next * UnitsOfStep()) return;  // the current step still reads its halves
+  if (next == steps) {
+    EnqueueStore(static_cast<int64_t>(schedule_.tiles.size()) - 1);
+    current_step_ = steps;
     return;
   }
   if (!loads_enqueued_[next] || chunks_left_[next] > 0) return;
@@ -297,10 +298,11 @@ void LayerController<VCore>::AdvanceTile() {
   for (BufferKind kind : {BufferKind::kWeights, BufferKind::kActivations, BufferKind::kScales}) {
     if (loaded[static_cast<int>(kind)]) Buffer(kind).Swap();
   }
-  current_tile_ = next;
+  current_step_ = next;
   std::fill(held_word_.begin(), held_word_.end(), -1);
-  if (next + 1 < tiles) EnqueueLoads(next + 1);
-  if (next >= 1) EnqueueStore(next - 1);
+  if (next + 1 < steps) EnqueueLoads(next + 1);
+  const int64_t tile = schedule_.TileOfStep(next);
+  if (schedule_.ChunkOfStep(next) == 0 && tile >= 1) EnqueueStore(tile - 1);
   if (next == 0) StartTensorScales();
   Progress();
 }
@@ -327,7 +329,7 @@ void LayerController<VCore>::StartTensorScales() {
 
 template <class VCore>
 void LayerController<VCore>::LoadTensorScales() {
-  if (tensor_scales_loaded_ || current_tile_ < 0) return;
+  if (tensor_scales_loaded_ || current_step_ < 0) return;
   SramCore& scales = Buffer(BufferKind::kScales);
   const int word = scales.word_bytes();
   bool all = true;
@@ -356,11 +358,11 @@ void LayerController<VCore>::LoadTensorScales() {
 template <class VCore>
 void LayerController<VCore>::PrepareUnit() {
   const int64_t j = next_unit_;
-  if (unit_reading_ || !tensor_scales_loaded_ || current_tile_ < 0) return;
-  if (current_tile_ >= static_cast<int64_t>(schedule_.tiles.size())) return;
-  if (j >= (current_tile_ + 1) * UnitsOfTile()) return;        // the next tile is not on the halves
+  if (unit_reading_ || !tensor_scales_loaded_ || current_step_ < 0) return;
+  if (current_step_ >= schedule_.steps()) return;
+  if (j >= (current_step_ + 1) * UnitsOfStep()) return;        // the next step is not on the halves
   if (j >= units_started_ + options_.lookahead_units) return;  // the edge is full
-  const int64_t t = current_tile_;
+  const int64_t t = j / UnitsOfTile();
   const int64_t u = j % UnitsOfTile();
   const ArrayTile& tile = schedule_.tiles[t];
   unit_reads_.clear();
@@ -427,7 +429,7 @@ void LayerController<VCore>::ReadUnit() {
 template <class VCore>
 void LayerController<VCore>::SendUnit() {
   const int64_t j = next_unit_;
-  const ArrayTile& tile = schedule_.tiles[current_tile_];
+  const ArrayTile& tile = schedule_.tiles[j / UnitsOfTile()];
   // One packet per row (codes, then scale) and per column (codes, scale, zero point).
   std::vector<std::vector<uint8_t>> row_payload(static_cast<size_t>(tile.rows_used));
   std::vector<std::vector<uint8_t>> column_payload(static_cast<size_t>(tile.cols_used));
@@ -562,7 +564,7 @@ void LayerController<VCore>::ClockCore() {
       start = true;
     } else if (j >= next_unit_) {
       // Not yet read out of the buffers: its tile is still loading, or its reads are pending.
-      if (j / UnitsOfTile() > current_tile_ || !tensor_scales_loaded_) {
+      if (j / UnitsOfStep() > current_step_ || !tensor_scales_loaded_) {
         ++stalls_.loads;
       } else {
         ++stalls_.sram;
@@ -639,8 +641,8 @@ std::string LayerController<VCore>::StuckComponent() const {
            std::to_string(core_->result().outputs_received) + " of " +
            std::to_string(layout_.m * layout_.n) + " outputs";
   }
-  return "the controller: " + std::to_string(program_.size()) + " DMA transfers queued, tile " +
-         std::to_string(current_tile_) + " on the buffers";
+  return "the controller: " + std::to_string(program_.size()) + " DMA transfers queued, step " +
+         std::to_string(current_step_) + " on the buffers";
 }
 
 template <class VCore>

@@ -33,6 +33,41 @@ BlockedTensor SliceRows(const BlockedTensor& t, int64_t first, int64_t last) {
   return s;
 }
 
+// Elements [first, last) of K of every row, with their blocks' widths, scales and zero points:
+// whole blocks, or one block of all of K that carries no per-block values (INT8 per token, FP16).
+BlockedTensor SliceK(const BlockedTensor& t, int64_t first, int64_t last) {
+  if (first == 0 && last == t.k) return t;
+  const bool whole_blocks = first % t.block == 0 && last % t.block == 0;
+  assert(
+      (whole_blocks || (t.scale_codes.empty() && t.zero_points.empty() && t.block_bits.empty())) &&
+      "a chunk of K cuts a block");
+  BlockedTensor s = t;
+  s.k = last - first;
+  s.block = whole_blocks ? t.block : static_cast<int>(s.k);
+  s.codes.clear();
+  for (int64_t r = 0; r < t.rows; ++r) {
+    s.codes.insert(s.codes.end(), t.codes.begin() + r * t.k + first,
+                   t.codes.begin() + r * t.k + last);
+  }
+  s.units.clear();
+  const int64_t blocks = t.blocks_per_row();
+  auto slice = [&](const auto& v, auto* out) {
+    out->clear();
+    if (v.empty()) return;
+    for (int64_t r = 0; r < t.rows; ++r) {
+      out->insert(out->end(), v.begin() + r * blocks + first / t.block,
+                  v.begin() + r * blocks + last / t.block);
+    }
+  };
+  if (whole_blocks) {
+    slice(t.block_bits, &s.block_bits);
+    slice(t.scale_codes, &s.scale_codes);
+    slice(t.scales, &s.scales);
+    slice(t.zero_points, &s.zero_points);
+  }
+  return s;
+}
+
 void Put(std::vector<uint8_t>* image, const MemoryLayout& layout, DataPart part, int64_t segment,
          const std::vector<uint8_t>& bytes) {
   assert(static_cast<int64_t>(bytes.size()) == layout.segment_bytes[PartIndex(part)][segment] &&
@@ -53,29 +88,41 @@ std::vector<uint8_t> BuildLayerImage(const MemoryLayout& layout, const CoreSched
   std::vector<uint8_t> image(static_cast<size_t>(layout.image_bytes), 0);
   const int weight_bits = formats.weights.element.bits;
   const int activation_bits = formats.activations.element.bits;
-  // One segment per block of N-tiles (weights) and of M-tiles (activations).
+  // One segment per block of N-tiles (weights) and of M-tiles (activations) and chunk of K: each
+  // chunk packed as a tensor of its own.
   const int64_t cols = schedule.block_n_tiles * schedule.array_cols;
   const int64_t rows = schedule.block_m_tiles * schedule.array_rows;
+  const int64_t chunks = schedule.k_chunks;
+  const int64_t chunk_k = layout.chunk_k;
   for (int64_t j = 0; j * cols < layout.n; ++j) {
     const int64_t last = std::min(layout.n, (j + 1) * cols);
-    const PackedTensor packed = PackTensor(SliceRows(w, j * cols, last), weight_bits);
-    Put(&image, layout, DataPart::kWeightCodes, j, packed.codes);
-    Put(&image, layout, DataPart::kWeightScales, j, packed.scales);
-    // Zero points: each output channel's byte-aligned, unlike the flat image's one stream.
-    std::vector<uint8_t> zero_points;
-    if (!w.zero_points.empty()) {
-      for (int64_t n = j * cols; n < last; ++n) {
-        AppendTo(&zero_points, PackTensor(SliceRows(w, n, n + 1), weight_bits).zero_points);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const BlockedTensor block =
+          SliceK(SliceRows(w, j * cols, last), c * chunk_k, (c + 1) * chunk_k);
+      const PackedTensor packed = PackTensor(block, weight_bits);
+      const int64_t segment = j * chunks + c;
+      Put(&image, layout, DataPart::kWeightCodes, segment, packed.codes);
+      Put(&image, layout, DataPart::kWeightScales, segment, packed.scales);
+      // Zero points: each output channel's byte-aligned, unlike the flat image's one stream.
+      std::vector<uint8_t> zero_points;
+      if (!w.zero_points.empty()) {
+        for (int64_t n = 0; n < last - j * cols; ++n) {
+          AppendTo(&zero_points, PackTensor(SliceRows(block, n, n + 1), weight_bits).zero_points);
+        }
       }
+      Put(&image, layout, DataPart::kZeroPoints, segment, zero_points);
     }
-    Put(&image, layout, DataPart::kZeroPoints, j, zero_points);
   }
   for (int64_t i = 0; i * rows < layout.m; ++i) {
     const int64_t last = std::min(layout.m, (i + 1) * rows);
-    const PackedTensor packed = PackTensor(SliceRows(a, i * rows, last), activation_bits);
-    Put(&image, layout, DataPart::kActivationCodes, i, packed.codes);
-    Put(&image, layout, DataPart::kActivationScales, i,
-        layout.token_scales ? packed.row_scales : packed.scales);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const PackedTensor packed = PackTensor(
+          SliceK(SliceRows(a, i * rows, last), c * chunk_k, (c + 1) * chunk_k), activation_bits);
+      const int64_t segment = i * chunks + c;
+      Put(&image, layout, DataPart::kActivationCodes, segment, packed.codes);
+      Put(&image, layout, DataPart::kActivationScales, segment,
+          layout.token_scales ? packed.row_scales : packed.scales);
+    }
   }
   const PackedTensor weight_tensor = PackTensor(SliceRows(w, 0, 0), weight_bits);
   const PackedTensor activation_tensor = PackTensor(SliceRows(a, 0, 0), activation_bits);
