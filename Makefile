@@ -4,6 +4,7 @@
 #   make bench   simulation speed: the core alone, and the co-simulation against the bare harness;
 #                the mapper's speed and quality against the exhaustive search
 #   make area    yosys area proxy of the PE against a multiplier PE (docs/area.md)
+#   make results regenerate docs/results.md: MixPE against its baselines (docs/baselines.md)
 # Variables: CONFIG=<hardware.yaml> TRACE=<trace.yaml> BUILD_DIR=<dir> JOBS=<n>
 
 BUILD_DIR ?= build
@@ -11,7 +12,7 @@ CONFIG    ?= configs/default.yaml
 TRACE     ?= traces/llama2_7b_decoder_block.yaml
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench lint area clean
+.PHONY: all deps configure build run test bench lint area results clean
 
 all: build
 
@@ -41,6 +42,10 @@ lint:
 
 area: deps
 	bash synth/area.sh
+
+results: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target mixpe
+	bash scripts/results.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

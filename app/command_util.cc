@@ -12,6 +12,11 @@ namespace mixpe {
 // The RTL inside this binary was generated from one hardware YAML at build time; a run may name
 // another file, but it must describe the same hardware.
 void CheckConfigMatchesBuild(const HardwareConfig& config) {
+  if (!IsRtlDesign(config.design)) {
+    throw InputError(config.source_file + ": pe.design=" + PeDesignName(config.design) +
+                     " has no RTL core to co-simulate (docs/baselines.md); run it through the "
+                     "analytical model with --fast");
+  }
   const bool same = config.rows == rtl_params::kRows && config.cols == rtl_params::kCols &&
                     config.weight_bits == rtl_params::kWeightBits &&
                     config.activation_bits == rtl_params::kActBits &&

@@ -33,6 +33,13 @@ int Sweep(const std::string& space_path, const std::string& out_dir, int jobs,
           const std::string& shard_text, bool plot);
 int Merge(const std::vector<std::string>& inputs, const std::string& out_dir, bool plot);
 
+// mixpe compare (app/compare_command.cc): every config on every trace by the analytical model,
+// normalized to `baseline` (a config path; empty: the first config); tables to stdout and, if
+// named, `markdown_path`, figures to `csv_path`.
+int Compare(const std::vector<std::string>& configs, const std::vector<std::string>& traces,
+            const std::string& baseline, MapObjective objective, int jobs,
+            const std::string& csv_path, const std::string& markdown_path);
+
 // mixpe verify (app/verify_command.cc): cases seed .. seed+count-1.
 int Verify(const std::string& config_path, uint64_t seed, int count);
 

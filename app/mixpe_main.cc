@@ -8,6 +8,7 @@
 //             model alone.
 //   compile   prints or writes each layer's schedule (docs/schedule-format.md)
 //   sweep     explores a design space; merge joins a sharded sweep (docs/sweep.md)
+//   compare   costs several designs on the same traces, normalized to a baseline
 //   verify    random regression of the RTL core with coverage (docs/verify.md)
 //   trace     a model's trace from a Hugging Face config.json (docs/trace-format.md)
 //   import    SCALE-Sim topology and .cfg as a trace and a hardware YAML (docs/import.md)
@@ -104,6 +105,28 @@ int sc_main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
   merge->add_flag("--no-plot", no_plot, "do not draw pareto.png");
+  std::vector<std::string> compare_configs, compare_traces;
+  std::string compare_baseline, compare_csv, compare_markdown;
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "Cost several hardware configs (designs) on the same traces with the analytical model, "
+      "normalized to a baseline (docs/baselines.md)");
+  compare->add_option("-c,--config", compare_configs, "hardware YAML (repeatable)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("-t,--trace", compare_traces, "layer trace YAML (repeatable)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("--baseline", compare_baseline,
+                      "the config the others are normalized to (default: the first)");
+  compare->add_option("--objective", objective, "what the mapper minimises: cycles, energy or edp")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cycles", "energy", "edp"}));
+  compare->add_option("-j,--jobs", jobs, "threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  compare->add_option("--csv", compare_csv, "also write the figures as CSV to this file");
+  compare->add_option("--markdown", compare_markdown, "also write the tables to this file");
   uint64_t verify_seed = 1;
   int verify_count = 256;
   CLI::App* verify = app.add_subcommand(
@@ -193,6 +216,11 @@ int sc_main(int argc, char** argv) {
                            output_config);
     }
     if (*sweep) return mixpe::Sweep(space_path, sweep_dir, jobs, shard, !no_plot);
+    if (*compare) {
+      return mixpe::Compare(compare_configs, compare_traces, compare_baseline,
+                            mixpe::ParseMapObjective(objective, "--objective"), jobs, compare_csv,
+                            compare_markdown);
+    }
     if (*merge) return mixpe::Merge(merge_inputs, sweep_dir, !no_plot);
     if (*compile) {
       return mixpe::Compile(config_path, trace_path, only_layers,

@@ -140,6 +140,7 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
   s.array_rows = config.rows;
   s.array_cols = config.cols;
   s.unit_interval = MixpeArray(config).UnitInterval(unit);  // the cycle model's spacing
+  s.unit_cycles = ThroughputOf(config).StreamCycles(unit);
   s.loop_order = plan.loop_order;
   s.block_m_tiles = plan.block_m_tiles;
   s.block_n_tiles = plan.block_n_tiles;
@@ -174,7 +175,7 @@ int64_t CoreScheduleCycles(const CoreSchedule& s) {
   for (size_t t = 0; t < s.tiles.size(); ++t) {
     const ArrayTile& tile = s.tiles[t];
     const int64_t last_unit_start = s.UnitStart(static_cast<int64_t>(t), s.units_per_tile - 1);
-    cycles = std::max(cycles, MixpeArray::CoreCyclesThroughTile(last_unit_start, s.unit,
+    cycles = std::max(cycles, MixpeArray::CoreCyclesThroughTile(last_unit_start, s.unit_cycles,
                                                                 tile.rows_used, tile.cols_used));
   }
   return cycles;

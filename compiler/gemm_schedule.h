@@ -99,6 +99,8 @@ struct CoreSchedule {
   int array_rows = 0;
   int array_cols = 0;
   int64_t unit_interval = 0;  // start-to-start spacing of units, uniform
+  int64_t unit_cycles = 0;    // cycles a unit streams through a PE: `unit` on the RTL designs
+                              // (ThroughputOf, model/hardware_config.h)
   LoopOrder loop_order = LoopOrder::kMOuter;
   int64_t block_m_tiles = 1;  // TilePlan's
   int64_t block_n_tiles = 1;

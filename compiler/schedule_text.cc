@@ -455,6 +455,9 @@ class ScheduleParser {
     c.array_cols =
         static_cast<int>(Int(line("array"), "array cols", array.substr(x + 1), 1, kMaxArraySide));
     c.unit_interval = int_field("unit_interval", 1, kMaxUnitInterval);
+    // One element a cycle, as the RTL designs stream; a config of another design re-derives the
+    // schedule (CheckScheduleAgainstConfig compares the spacing).
+    c.unit_cycles = c.unit;
     // A block holds at most the layer's tiles along its side.
     c.block_m_tiles = int_field("block_m_tiles", 1, CeilDiv(c.m, c.array_rows));
     c.block_n_tiles = int_field("block_n_tiles", 1, CeilDiv(c.n, c.array_cols));

@@ -98,7 +98,7 @@ SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const
     return r;
   }
   r.time_us = static_cast<double>(r.cycles) / config.frequency_mhz;
-  r.utilization = macs / (static_cast<double>(config.rows) * config.cols * r.cycles);
+  r.utilization = macs / (PeakMacsPerCycle(config) * static_cast<double>(r.cycles));
   return r;
 }
 

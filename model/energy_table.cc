@@ -63,8 +63,9 @@ EnergyTable LoadEnergyTable(const std::string& path) {
   table.pe_idle_cycle_pj = ReadEntry(pe, "idle_cycle_pj");
 
   const YamlMap dequant = root.Map("dequant");
-  dequant.RejectUnknownKeys({"unit_pj"});
+  dequant.RejectUnknownKeys({"unit_pj", "element_pj"});
   table.dequant_unit_pj = ReadEntry(dequant, "unit_pj");
+  table.dequant_element_pj = ReadEntry(dequant, "element_pj");
 
   const YamlMap noc = root.Map("noc");
   noc.RejectUnknownKeys({"byte_hop_pj"});

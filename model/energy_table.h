@@ -39,8 +39,10 @@ struct EnergyTable {
   // pe: per PE per cycle; an active cycle performs a useful MAC, an idle one is clock-gated
   EnergyEntry pe_active_cycle_pj;
   EnergyEntry pe_idle_cycle_pj;
-  // dequant: per dequantized unit sum (one output, one reduction unit)
+  // dequant: per dequantized unit sum (one output, one reduction unit); per weight dequantized
+  // on its own before the MAC (the baseline designs, model/hardware_config.h: PeDesign)
   EnergyEntry dequant_unit_pj;
+  EnergyEntry dequant_element_pj;
   // noc: per byte of a flit per link it crosses
   EnergyEntry noc_byte_hop_pj;
   // static: the rest of the chip, per cycle

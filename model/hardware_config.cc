@@ -35,6 +35,67 @@ std::string WeightFormatMismatch(const WeightFormat& format, int weight_bits) {
   return "";
 }
 
+// Why a PE of `design` cannot run `format`'s weights, or "" if it can (on top of
+// WeightFormatMismatch). The baselines dequantize each weight before the MAC: integer codes of a
+// group with its scale; the INT8 one by an integer multiplier, so symmetric codes only.
+std::string DesignWeightMismatch(const WeightFormat& format, PeDesign design) {
+  if (design == PeDesign::kMixpe) return "";
+  const std::string pe = std::string("a pe.design=") + PeDesignName(design) + " core";
+  if (format.family != WeightFamily::kGroupInt) {
+    return format.Name() + " has shared block scales; " + pe +
+           " runs integer weights in groups (intB_gG, intB_gG_asym, intB_gch)";
+  }
+  if (!format.mixed_bits.empty() && design != PeDesign::kFp16Mac) {
+    return format.Name() + " mixes code widths per group; " + pe + " runs one width a layer";
+  }
+  if (format.asymmetric && design == PeDesign::kInt8Mac) {
+    return format.Name() + " has zero points; " + pe +
+           " expands each code to INT8 by an integer group multiplier, symmetric codes only";
+  }
+  return "";
+}
+
+// The activation formats of each design: MixPE all; FP16 MAC FP16; the integer ones INT8 per
+// token.
+std::string DesignActivationMismatch(const ActivationFormat& format, PeDesign design) {
+  if (design == PeDesign::kMixpe) return "";
+  const bool fp16 = design == PeDesign::kFp16Mac;
+  const ActivationFamily wanted = fp16 ? ActivationFamily::kFp16 : ActivationFamily::kInt8PerToken;
+  if (format.family == wanted) return "";
+  return std::string("a pe.design=") + PeDesignName(design) + " core takes " +
+         (fp16 ? "fp16" : "int8_token") + " activations, not " + format.Name();
+}
+
+struct DesignWidths {
+  std::vector<int> weight_bits;
+  std::vector<int> activation_bits;  // empty: any of 2..16 (the formats decide)
+};
+
+// The pe widths each design is built for (rtl/mixpe_pe.sv: 2, 3, 4 or 8-bit codes).
+DesignWidths WidthsOf(PeDesign design) {
+  switch (design) {
+    case PeDesign::kMixpe:
+      return {{2, 3, 4, 8}, {}};
+    case PeDesign::kInt8Mac:
+      return {{2, 3, 4}, {8}};  // code x multiplier (<= 15) fits INT8
+    case PeDesign::kFp16Mac:
+      return {{2, 3, 4, 8}, {16}};
+    case PeDesign::kBitFusion:
+      return {{2, 4, 8}, {2, 4, 8}};  // whole 2-bit bricks
+    case PeDesign::kAnt:
+      return {{2, 3, 4}, {4, 8}};  // a 4-bit PE; 8-bit activations in two passes
+  }
+  return {};
+}
+
+std::string WidthList(const std::vector<int>& widths) {
+  std::string out;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == widths.size() ? " or " : ", ") + std::to_string(widths[i]);
+  }
+  return out;
+}
+
 // Reads formats.weights or formats.activations: a non-empty list of distinct names, each parsed
 // by `parse` (whose InputError message is kept) and checked by `mismatch` ("" when it fits).
 template <typename Format, typename Parse, typename Mismatch>
@@ -233,29 +294,52 @@ HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& pa
   config.dataflow = Dataflow::kOutputStationary;
 
   const YamlMap pe = root.Map("pe");
-  pe.RejectUnknownKeys({"weight_bits", "activation_bits", "accumulator_bits", "max_k"});
+  pe.RejectUnknownKeys({"design", "weight_bits", "activation_bits", "accumulator_bits", "max_k"});
+  const std::string design =
+      pe.Choice("design", {"mixpe", "int8_mac", "fp16_mac", "bitfusion", "ant"});
+  for (PeDesign d : {PeDesign::kMixpe, PeDesign::kInt8Mac, PeDesign::kFp16Mac, PeDesign::kBitFusion,
+                     PeDesign::kAnt}) {
+    if (design == PeDesignName(d)) config.design = d;
+  }
+  const DesignWidths widths = WidthsOf(config.design);
+  const std::string for_design = std::string(" for pe.design=") + design;
   // Read wide, so that any unsupported width gets the message listing the supported ones.
   config.weight_bits = static_cast<int>(pe.Int("weight_bits", 0, 64));
-  if (config.weight_bits != 2 && config.weight_bits != 3 && config.weight_bits != 4 &&
-      config.weight_bits != 8) {
-    pe.Fail("weight_bits", "expected 2, 3, 4 or 8, got " + std::to_string(config.weight_bits));
+  if (std::find(widths.weight_bits.begin(), widths.weight_bits.end(), config.weight_bits) ==
+      widths.weight_bits.end()) {
+    pe.Fail("weight_bits", "expected " + WidthList(widths.weight_bits) + for_design + ", got " +
+                               std::to_string(config.weight_bits));
   }
   // The PE's limits (rtl/mixpe_pe.sv: ActBits in [2, 16]).
   config.activation_bits = static_cast<int>(pe.Int("activation_bits", 2, 16));
+  if (!widths.activation_bits.empty() &&
+      std::find(widths.activation_bits.begin(), widths.activation_bits.end(),
+                config.activation_bits) == widths.activation_bits.end()) {
+    pe.Fail("activation_bits", "expected " + WidthList(widths.activation_bits) + for_design +
+                                   ", got " + std::to_string(config.activation_bits));
+  }
   config.max_k = pe.Int("max_k", 1, int64_t{1} << 24);
   config.accumulator_bits = static_cast<int>(pe.Int("accumulator_bits", 2, 64));
+  if (config.design == PeDesign::kFp16Mac && config.accumulator_bits != 32) {
+    pe.Fail("accumulator_bits",
+            "expected 32 for pe.design=fp16_mac (the PE accumulates in FP32), "
+            "got " +
+                std::to_string(config.accumulator_bits));
+  }
+  // What the integer PE multiplies: the INT8 baseline's weights are expanded to 8 bits.
+  const int product_weight_bits = config.design == PeDesign::kInt8Mac ? 8 : config.weight_bits;
   const int needed =
-      RequiredAccumulatorBits(config.activation_bits, config.weight_bits, config.max_k);
-  if (config.accumulator_bits < needed) {
+      RequiredAccumulatorBits(config.activation_bits, product_weight_bits, config.max_k);
+  if (config.design != PeDesign::kFp16Mac && config.accumulator_bits < needed) {
     std::ostringstream msg;
     msg << config.accumulator_bits
         << " bits is too narrow: a reduction unit of pe.max_k=" << config.max_k << " products of "
-        << config.activation_bits << "-bit activations and " << config.weight_bits
+        << config.activation_bits << "-bit activations and " << product_weight_bits
         << "-bit weights needs at least " << needed << " bits";
     pe.Fail("accumulator_bits", msg.str());
   }
   const int term_bits = DequantTermBits(config.accumulator_bits, config.weight_bits);
-  if (term_bits > kMaxDequantTermBits) {
+  if (config.design == PeDesign::kMixpe && term_bits > kMaxDequantTermBits) {
     std::ostringstream msg;
     msg << config.accumulator_bits << " bits is too wide for the dequantization datapath: "
         << "accumulator_bits + weight_bits + 1 + 22 + 1 = " << term_bits << " exceeds "
@@ -269,11 +353,16 @@ HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& pa
   formats.RejectUnknownKeys({"weights", "activations"});
   ReadFormatList(
       formats, "weights", ParseWeightFormat,
-      [&](const WeightFormat& f) { return WeightFormatMismatch(f, config.weight_bits); },
+      [&](const WeightFormat& f) {
+        const std::string why = WeightFormatMismatch(f, config.weight_bits);
+        return why.empty() ? DesignWeightMismatch(f, config.design) : why;
+      },
       &config.weight_format_names, &config.weight_formats);
   ReadFormatList(
       formats, "activations", ParseActivationFormat,
       [&](const ActivationFormat& f) -> std::string {
+        const std::string why = DesignActivationMismatch(f, config.design);
+        if (!why.empty()) return why;
         const int bits = RequiredActivationBits(f);
         if (bits <= config.activation_bits) return "";
         return f.Name() + " needs " + std::to_string(bits) +
@@ -313,6 +402,41 @@ HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& pa
   return config;
 }
 
+const char* PeDesignName(PeDesign design) {
+  switch (design) {
+    case PeDesign::kMixpe:
+      return "mixpe";
+    case PeDesign::kInt8Mac:
+      return "int8_mac";
+    case PeDesign::kFp16Mac:
+      return "fp16_mac";
+    case PeDesign::kBitFusion:
+      return "bitfusion";
+    case PeDesign::kAnt:
+      return "ant";
+  }
+  return "";
+}
+
+bool IsRtlDesign(PeDesign design) { return design == PeDesign::kMixpe; }
+
+PeThroughput ThroughputOf(const HardwareConfig& config) {
+  PeThroughput t;
+  if (config.design == PeDesign::kBitFusion) {
+    // 16 bricks of 2 x 2 bits; a w x a product takes (w/2) x (a/2) of them.
+    t.elements_per_cycle = 16 / ((config.weight_bits / 2) * (config.activation_bits / 2));
+  } else if (config.design == PeDesign::kAnt) {
+    t.cycles_per_element = ((config.weight_bits + 3) / 4) * ((config.activation_bits + 3) / 4);
+  }
+  return t;
+}
+
+double PeakMacsPerCycle(const HardwareConfig& config) {
+  const PeThroughput t = ThroughputOf(config);
+  return static_cast<double>(config.rows) * config.cols * t.elements_per_cycle /
+         t.cycles_per_element;
+}
+
 bool HasFp4Weights(const HardwareConfig& config) {
   for (const WeightFormat& f : config.weight_formats) {
     if (f.element.is_float && f.element.bits == 4) return true;
@@ -324,6 +448,7 @@ std::string ShortDescription(const HardwareConfig& config) {
   std::ostringstream out;
   out << config.rows << "x" << config.cols << " W" << config.weight_bits << "A"
       << config.activation_bits << " acc" << config.accumulator_bits;
+  if (config.design != PeDesign::kMixpe) out << " " << PeDesignName(config.design);
   return out.str();
 }
 

@@ -15,6 +15,25 @@ namespace mixpe {
 
 enum class Dataflow { kOutputStationary };
 
+// pe.design: the PE the array is built of and where weights are dequantized (docs/configuration.md,
+// "Designs").
+//   kMixpe      shift-and-add products of low-bit codes, dequantized once per reduction unit
+//               after its integer sum (rtl/mixpe_core.sv).
+//   kInt8Mac    INT8 x INT8 multiplier PE; each weight is dequantized on its own, before the MAC,
+//               to INT8 (its code times an integer group multiplier); one scale per output.
+//   kFp16Mac    FP16 x FP16 multiply, FP32 accumulate; each weight is dequantized on its own to
+//               FP16 before the MAC.
+//   kBitFusion  BitFusion's fusion unit of 16 2-bit bricks (Sharma et al., ISCA 2018): 16 /
+//               (w/2 x a/2) products a cycle for w-bit weights and a-bit activations.
+//   kAnt        ANT's 4-bit PE (Guo et al., MICRO 2022): an 8-bit operand takes two passes.
+// The last two exist in the analytical model only, with the reference's assumption for their
+// dequantization: an extra GEMM of M x K x N/8 MACs per layer (docs/baselines.md).
+enum class PeDesign { kMixpe, kInt8Mac, kFp16Mac, kBitFusion, kAnt };
+// "mixpe", "int8_mac", "fp16_mac", "bitfusion", "ant": the names of pe.design.
+const char* PeDesignName(PeDesign design);
+// Whether the design's core exists in RTL and is co-simulated; the others are analytical.
+bool IsRtlDesign(PeDesign design);
+
 // memory.dram: the off-chip memory behind one channel (docs/memory-model.md gives the timing
 // rule). A batch of requests takes latency_cycles until its first data, then burst_cycles() per
 // burst, plus row_miss_cycles wherever a burst must wait for its row to be opened. banks: 1 with
@@ -74,6 +93,7 @@ struct HardwareConfig {
   Dataflow dataflow = Dataflow::kOutputStationary;
 
   // pe
+  PeDesign design = PeDesign::kMixpe;
   int weight_bits = 0;
   int activation_bits = 0;
   int accumulator_bits = 0;
@@ -95,6 +115,22 @@ struct HardwareConfig {
   std::string energy_file;  // the resolved path
   EnergyTable energy;
 };
+
+// How fast a PE of the config's design consumes a reduction: it streams `elements_per_cycle`
+// elements a cycle, or takes `cycles_per_element` cycles an element (one of the two is 1). 1 and 1
+// for the RTL designs.
+struct PeThroughput {
+  int elements_per_cycle = 1;
+  int cycles_per_element = 1;
+  // The cycles `elements` elements of one reduction stream through a PE, rounded up.
+  int64_t StreamCycles(int64_t elements) const {
+    return (elements * cycles_per_element + elements_per_cycle - 1) / elements_per_cycle;
+  }
+};
+PeThroughput ThroughputOf(const HardwareConfig& config);
+// The MACs the whole array completes a cycle at best: rows x cols x the throughput. Utilization
+// figures divide by it.
+double PeakMacsPerCycle(const HardwareConfig& config);
 
 // Reads and validates a hardware YAML. Throws InputError naming the file, the key and what was
 // expected on any missing key, wrong type, unknown key or impossible value.

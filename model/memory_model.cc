@@ -335,7 +335,8 @@ EnergyBreakdown ComputeEnergy(const HardwareConfig& config, const MemoryEvents& 
   EnergyBreakdown out;
   out.core_pj = static_cast<double>(ev.pe_active_cycles) * e.pe_active_cycle_pj.value +
                 static_cast<double>(ev.pe_idle_cycles) * e.pe_idle_cycle_pj.value +
-                static_cast<double>(ev.dequant_units) * e.dequant_unit_pj.value;
+                static_cast<double>(ev.dequant_units) * e.dequant_unit_pj.value +
+                static_cast<double>(ev.dequant_elements) * e.dequant_element_pj.value;
   for (BufferKind kind : kAllBufferKinds) {
     const int k = static_cast<int>(kind);
     out.buffers_pj +=
@@ -493,9 +494,33 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   p.cycles = epilogue_start + p.epilogue_cycles;
   ev.dram_row_activations = timer.row_activations();
 
-  ev.pe_active_cycles = s.m * s.n * s.k;
-  ev.pe_idle_cycles = int64_t{config.rows} * config.cols * p.cycles - ev.pe_active_cycles;
-  ev.dequant_units = s.m * s.n * (s.k / s.unit);
+  // The PEs are busy while their units stream: unit_cycles per unit and output.
+  ev.pe_active_cycles = s.m * s.n * s.units_per_tile * s.unit_cycles;
+  const int64_t pes = int64_t{config.rows} * config.cols;
+  switch (config.design) {
+    case PeDesign::kMixpe:
+      ev.dequant_units = s.m * s.n * s.units_per_tile;
+      break;
+    case PeDesign::kInt8Mac:
+    case PeDesign::kFp16Mac:
+      // Every weight, each time it enters the array: the K weights of each used column of each
+      // tile. The INT8 core then scales each output once (per channel and per token).
+      for (const ArrayTile& tile : s.tiles) ev.dequant_elements += s.k * tile.cols_used;
+      if (config.design == PeDesign::kInt8Mac) ev.dequant_units = s.m * s.n;
+      break;
+    case PeDesign::kBitFusion:
+    case PeDesign::kAnt: {
+      // The reference's assumption: dequantization is an extra GEMM of M x K x N/8 MACs on the
+      // same array, its operands on chip, at full utilization, after the layer.
+      const int64_t macs = s.m * s.k * ((s.n + 7) / 8);
+      const int64_t busy = ThroughputOf(config).StreamCycles(macs);
+      p.dequant_gemm_cycles = (busy + pes - 1) / pes;
+      p.cycles += p.dequant_gemm_cycles;
+      ev.pe_active_cycles += busy;
+      break;
+    }
+  }
+  ev.pe_idle_cycles = pes * p.cycles - ev.pe_active_cycles;
   p.energy = ComputeEnergy(config, ev, p.cycles);
   p.roofline = RooflineOf(config, seg);
   return p;
@@ -504,7 +529,8 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
 RooflineBound RooflineOf(const HardwareConfig& config, const MemoryLayout& layout) {
   RooflineBound b;
   const int64_t pes = int64_t{config.rows} * config.cols;
-  b.compute_cycles = CeilDiv(layout.m * layout.n * layout.k, pes);
+  b.compute_cycles =
+      CeilDiv(ThroughputOf(config).StreamCycles(layout.m * layout.n * layout.k), pes);
   for (DataPart part : kAllDataParts) {
     for (int64_t bytes : layout.segment_bytes[PartIndex(part)]) b.compulsory_bytes += bytes;
   }
@@ -536,7 +562,10 @@ std::string FormatMemoryPrediction(const LayerMemoryPrediction& p) {
   }
   out << "noc flits=" << ev.noc_flits << " flit_hops=" << ev.noc_flit_hops << "\n";
   out << "core pe_active=" << ev.pe_active_cycles << " pe_idle=" << ev.pe_idle_cycles
-      << " dequant_units=" << ev.dequant_units << "\n";
+      << " dequant_units=" << ev.dequant_units;
+  if (ev.dequant_elements > 0) out << " dequant_elements=" << ev.dequant_elements;
+  if (p.dequant_gemm_cycles > 0) out << " dequant_gemm_cycles=" << p.dequant_gemm_cycles;
+  out << "\n";
   const EnergyBreakdown& e = p.energy;
   out << "energy_pj core=" << e.core_pj << " buffers=" << e.buffers_pj << " noc=" << e.noc_pj
       << " dram=" << e.dram_pj << " static=" << e.static_pj << " total=" << e.TotalPj() << "\n";

@@ -85,9 +85,10 @@ struct MemoryEvents {
   std::array<int64_t, kBufferKinds> sram_write_bits{};
   int64_t noc_flits = 0;         // flits injected or ejected (a multicast once)
   int64_t noc_flit_hops = 0;     // flits x links crossed
-  int64_t pe_active_cycles = 0;  // PE-cycles with a useful MAC: M * N * K
+  int64_t pe_active_cycles = 0;  // PE-cycles with a useful MAC: M * N * K (on the RTL designs)
   int64_t pe_idle_cycles = 0;    // rows * cols * cycles - pe_active_cycles
-  int64_t dequant_units = 0;     // unit sums dequantized: M * N * K / U
+  int64_t dequant_units = 0;     // unit sums dequantized: M * N * K / U (MixPE)
+  int64_t dequant_elements = 0;  // weights dequantized on their own (the INT8 and FP16 baselines)
 };
 
 struct EnergyBreakdown {
@@ -141,6 +142,8 @@ struct LayerMemoryPrediction {
   int64_t epilogue_cycles = 0;        // storing the last tile
   int64_t noc_fill_cycles = 0;        // F: hop latency to the farthest PE block
   int64_t noc_drain_cycles = 0;       // G: hop latency from the farthest dequantization unit
+  int64_t dequant_gemm_cycles = 0;    // BitFusion, ANT: the extra GEMM their dequantization takes
+                                      // after the layer (docs/baselines.md); in `cycles`
   std::vector<StepMemory> steps;
   // DRAM requests in issue order, one batch per phase: batch 0 loads step 0; batch i+1 runs in
   // step i (the loads of step i+1, then, if step i starts a tile, the store of the tile before);

@@ -66,7 +66,7 @@ GemmCycleEstimate MixpeArray::Cycles(int64_t m, int64_t k, int64_t n) const {
 int64_t MixpeArray::UnitInterval(int unit) const {
   const int64_t rows = config_.rows;
   const int64_t cols = config_.cols;
-  return std::max({int64_t{unit}, 2 * rows - 1, (rows + cols) / 2});
+  return std::max({ThroughputOf(config_).StreamCycles(unit), 2 * rows - 1, (rows + cols) / 2});
 }
 
 GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int unit,
@@ -94,7 +94,9 @@ GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int un
       const int64_t nt = std::min(cols, n - j * cols);
       const int64_t t = n_outer ? j * m_tiles + i : i * n_tiles + j;  // its place in the order
       const int64_t last_unit_start = ((t + 1) * units_per_tile - 1) * est.tile_interval;
-      est.cycles = std::max(est.cycles, CoreCyclesThroughTile(last_unit_start, unit, mt, nt));
+      est.cycles = std::max(
+          est.cycles,
+          CoreCyclesThroughTile(last_unit_start, ThroughputOf(config_).StreamCycles(unit), mt, nt));
     }
   }
   est.utilization = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) /
@@ -102,9 +104,9 @@ GemmCycleEstimate MixpeArray::CoreCycles(int64_t m, int64_t k, int64_t n, int un
   return est;
 }
 
-int64_t MixpeArray::CoreCyclesThroughTile(int64_t last_unit_start, int unit, int64_t rows_used,
-                                          int64_t cols_used) {
-  return last_unit_start + 1 + unit + 2 * (rows_used - 1) + (cols_used - 1) + 2 + 1;
+int64_t MixpeArray::CoreCyclesThroughTile(int64_t last_unit_start, int64_t unit_cycles,
+                                          int64_t rows_used, int64_t cols_used) {
+  return last_unit_start + 1 + unit_cycles + 2 * (rows_used - 1) + (cols_used - 1) + 2 + 1;
 }
 
 }  // namespace mixpe

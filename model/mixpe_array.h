@@ -37,7 +37,10 @@ class MixpeArray {
   GemmCycleEstimate Cycles(int64_t m, int64_t k, int64_t n) const;
 
   // Cycles between the starts of two consecutive reduction units of `unit` elements on the core:
-  // max(unit, 2*rows-1, floor((rows+cols)/2)). A unit streams `unit` elements; its results need
+  // max(unit, 2*rows-1, floor((rows+cols)/2)). A unit streams `unit` elements (in
+  // ThroughputOf(config).StreamCycles(unit) cycles on the analytical designs whose PEs take more or
+  // fewer than one element a cycle, docs/baselines.md, which stands for `unit` in these formulas);
+  // its results need
   // 2*rows-1 cycles to leave a column before the next unit's are captured; and a row's per-unit
   // side data (two banks) must be read by every column before the unit two later overwrites it.
   int64_t UnitInterval(int unit) const;
@@ -53,12 +56,13 @@ class MixpeArray {
                                bool n_outer = false) const;
 
   // The cycles, from cycle 0 through the one in which its last FP32 output is visible, that a
-  // core tile of `rows_used` x `cols_used` outputs takes when its last unit (of `unit` elements)
-  // starts in cycle `last_unit_start`: last_unit_start + unit + 2(rows_used-1) + cols_used + 3.
-  // Holds for any start at least UnitInterval after the previous unit's (a controller may start
-  // units later than the schedule's uniform spacing, e.g. waiting for memory).
-  static int64_t CoreCyclesThroughTile(int64_t last_unit_start, int unit, int64_t rows_used,
-                                       int64_t cols_used);
+  // core tile of `rows_used` x `cols_used` outputs takes when its last unit (streaming for
+  // `unit_cycles` cycles: its elements on the RTL designs) starts in cycle `last_unit_start`:
+  // last_unit_start + unit_cycles + 2(rows_used-1) + cols_used + 3. Holds for any start at least
+  // UnitInterval after the previous unit's (a controller may start units later than the
+  // schedule's uniform spacing, e.g. waiting for memory).
+  static int64_t CoreCyclesThroughTile(int64_t last_unit_start, int64_t unit_cycles,
+                                       int64_t rows_used, int64_t cols_used);
 
  private:
   HardwareConfig config_;

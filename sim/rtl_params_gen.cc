@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
   mixpe::HardwareConfig config;
   try {
     config = mixpe::LoadHardwareConfig(argv[1]);
+    if (!mixpe::IsRtlDesign(config.design)) {
+      throw mixpe::InputError(std::string(argv[1]) + ": pe.design=" +
+                              mixpe::PeDesignName(config.design) + " has no RTL to build");
+    }
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -35,6 +35,7 @@ array:
   cols: 16
   dataflow: output_stationary
 pe:
+  design: mixpe
   weight_bits: 4
   activation_bits: 8
   accumulator_bits: 32
@@ -195,8 +196,8 @@ TEST(HardwareConfigTest, EveryShippedEnergyTableLoadsWithASourcePerEntry) {
     const EnergyTable t = LoadEnergyTable(entry.path().string());
     std::vector<const EnergyEntry*> entries = {&t.dram_read_pj_per_bit, &t.dram_write_pj_per_bit,
                                                &t.pe_active_cycle_pj,   &t.pe_idle_cycle_pj,
-                                               &t.dequant_unit_pj,      &t.noc_byte_hop_pj,
-                                               &t.static_cycle_pj};
+                                               &t.dequant_unit_pj,      &t.dequant_element_pj,
+                                               &t.noc_byte_hop_pj,      &t.static_cycle_pj};
     for (const SramEnergy& e : t.sram) {
       entries.push_back(&e.read_pj_per_bit);
       entries.push_back(&e.write_pj_per_bit);
@@ -308,6 +309,112 @@ TEST(HardwareConfigTest, NarrowerCodesRunOnAWiderPe) {
       "weights: [int8_g128, int2_g32, int3_g64_asym, intmix234_g128, mxint8, mxint4, mxfp4, "
       "nvfp4]")));
   EXPECT_EQ(config.weight_formats.size(), 8u);
+}
+
+// --- Designs (pe.design) -------------------------------------------------------------------------
+
+// kValidConfig as a core of `design` with the given widths and formats.
+std::string DesignConfig(const std::string& design, int weight_bits, int activation_bits,
+                         const std::string& weights, const std::string& activations,
+                         int accumulator_bits = 32) {
+  std::string text = ReplaceOnce(kValidConfig, "design: mixpe", "design: " + design);
+  text = ReplaceOnce(text, "weight_bits: 4", "weight_bits: " + std::to_string(weight_bits));
+  text = ReplaceOnce(text, "activation_bits: 8",
+                     "activation_bits: " + std::to_string(activation_bits));
+  text = ReplaceOnce(text, "accumulator_bits: 32",
+                     "accumulator_bits: " + std::to_string(accumulator_bits));
+  text = ReplaceOnce(text, "weights: [int4_g128, mxfp4]", "weights: [" + weights + "]");
+  return ReplaceOnce(text, "activations: [int8_token, mxint8]",
+                     "activations: [" + activations + "]");
+}
+
+TEST(HardwareConfigTest, EveryDesignLoadsWithItsFormatsAndThroughput) {
+  struct Case {
+    const char* design;
+    int weight_bits, activation_bits;
+    const char* weights;
+    const char* activations;
+    PeDesign parsed;
+    int elements_per_cycle, cycles_per_element;
+  };
+  for (const Case& c : {
+           Case{"mixpe", 4, 8, "int4_g128, mxfp4", "int8_token, mxint8", PeDesign::kMixpe, 1, 1},
+           Case{"int8_mac", 4, 8, "int4_g128, int2_gch", "int8_token", PeDesign::kInt8Mac, 1, 1},
+           Case{"fp16_mac", 4, 16, "int4_g128_asym, intmix234_g64", "fp16", PeDesign::kFp16Mac, 1,
+                1},
+           // 16 bricks of 2 x 2 bits: W4A8 takes 8 of them, two products a cycle.
+           Case{"bitfusion", 4, 8, "int4_g128", "int8_token", PeDesign::kBitFusion, 2, 1},
+           Case{"bitfusion", 2, 8, "int2_g64_asym", "int8_token", PeDesign::kBitFusion, 4, 1},
+           Case{"bitfusion", 8, 8, "int8_g128", "int8_token", PeDesign::kBitFusion, 1, 1},
+           // A 4-bit PE: an 8-bit activation in two passes.
+           Case{"ant", 4, 8, "int4_g128", "int8_token", PeDesign::kAnt, 1, 2},
+       }) {
+    SCOPED_TRACE(std::string(c.design) + " W" + std::to_string(c.weight_bits));
+    const HardwareConfig config = LoadHardwareConfig(WriteTempFile(
+        DesignConfig(c.design, c.weight_bits, c.activation_bits, c.weights, c.activations)));
+    EXPECT_EQ(config.design, c.parsed);
+    EXPECT_STREQ(PeDesignName(config.design), c.design);
+    EXPECT_EQ(IsRtlDesign(config.design), c.parsed == PeDesign::kMixpe);
+    EXPECT_EQ(ThroughputOf(config).elements_per_cycle, c.elements_per_cycle);
+    EXPECT_EQ(ThroughputOf(config).cycles_per_element, c.cycles_per_element);
+  }
+}
+
+TEST(HardwareConfigTest, StreamCyclesRoundUp) {
+  EXPECT_EQ((PeThroughput{2, 1}).StreamCycles(128), 64);
+  EXPECT_EQ((PeThroughput{4, 1}).StreamCycles(30), 8);
+  EXPECT_EQ((PeThroughput{1, 2}).StreamCycles(128), 256);
+  EXPECT_EQ((PeThroughput{}).StreamCycles(37), 37);
+}
+
+TEST(HardwareConfigTest, DesignsRefuseWhatTheirPeCannotRun) {
+  struct Case {
+    std::string text;
+    std::string key;
+    std::vector<std::string> parts;
+  };
+  for (const Case& c : {
+           Case{DesignConfig("int8_mac", 4, 8, "int4_g128_asym", "int8_token"),
+                "formats.weights[0]",
+                {"int4_g128_asym has zero points", "pe.design=int8_mac", "symmetric"}},
+           Case{DesignConfig("int8_mac", 4, 8, "mxint4", "int8_token"),
+                "formats.weights[0]",
+                {"mxint4 has shared block scales"}},
+           Case{DesignConfig("int8_mac", 4, 8, "int4_g128", "mxint8"),
+                "formats.activations[0]",
+                {"pe.design=int8_mac core takes int8_token activations, not mxint8"}},
+           Case{DesignConfig("int8_mac", 8, 8, "int8_g128", "int8_token"),
+                "pe.weight_bits",
+                {"expected 2, 3 or 4 for pe.design=int8_mac", "got 8"}},
+           Case{DesignConfig("fp16_mac", 4, 8, "int4_g128", "fp16"),
+                "pe.activation_bits",
+                {"expected 16 for pe.design=fp16_mac", "got 8"}},
+           Case{DesignConfig("fp16_mac", 4, 16, "int4_g128", "int8_token"),
+                "formats.activations[0]",
+                {"takes fp16 activations, not int8_token"}},
+           Case{DesignConfig("fp16_mac", 4, 16, "int4_g128", "fp16", 24),
+                "pe.accumulator_bits",
+                {"expected 32 for pe.design=fp16_mac", "FP32"}},
+           Case{DesignConfig("bitfusion", 3, 8, "int3_g128", "int8_token"),
+                "pe.weight_bits",
+                {"expected 2, 4 or 8 for pe.design=bitfusion", "got 3"}},
+           Case{DesignConfig("bitfusion", 4, 8, "intmix234_g128", "int8_token"),
+                "formats.weights[0]",
+                {"mixes code widths per group", "one width a layer"}},
+           Case{DesignConfig("ant", 8, 8, "int8_g128", "int8_token"),
+                "pe.weight_bits",
+                {"expected 2, 3 or 4 for pe.design=ant"}},
+           Case{DesignConfig("systolic", 4, 8, "int4_g128", "int8_token"),
+                "pe.design",
+                {"mixpe", "int8_mac", "fp16_mac", "bitfusion", "ant"}},
+           // The INT8 baseline multiplies 8-bit expanded weights: 8 + 8 + 16 bits at max_k 2^16.
+           Case{DesignConfig("int8_mac", 4, 8, "int4_g128", "int8_token", 31),
+                "pe.accumulator_bits",
+                {"8-bit weights needs at least 32 bits"}},
+       }) {
+    const std::string path = WriteTempFile(c.text);
+    EXPECT_TRUE(IsFieldError(LoadError(path), path, c.key, c.parts)) << LoadError(path);
+  }
 }
 
 TEST(HardwareConfigTest, ShippedBadFormatFileIsRejected) {
@@ -457,11 +564,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadEdit{
             "ArrayDataflow", "  dataflow: output_stationary\n", "", "array.dataflow", {"missing"}},
         BadEdit{"Pe",
-                "pe:\n  weight_bits: 4\n  activation_bits: 8\n  accumulator_bits: 32\n"
+                "pe:\n  design: mixpe\n  weight_bits: 4\n  activation_bits: 8\n"
+                "  accumulator_bits: 32\n"
                 "  max_k: 65536\n",
                 "",
                 "pe",
                 {"missing"}},
+        BadEdit{"PeDesign", "  design: mixpe\n", "", "pe.design", {"missing"}},
         BadEdit{"PeWeightBits", "  weight_bits: 4\n", "", "pe.weight_bits", {"missing"}},
         BadEdit{
             "PeActivationBits", "  activation_bits: 8\n", "", "pe.activation_bits", {"missing"}},
@@ -1071,6 +1180,7 @@ pe:
   idle_cycle_pj: {value: 0.25, source: synthesis}
 dequant:
   unit_pj: {value: 3.5, source: estimate}
+  element_pj: {value: 1.25, source: estimate}
 noc:
   byte_hop_pj: {value: 0.75, source: assumption}
 static:
@@ -1092,6 +1202,7 @@ TEST(EnergyTableTest, ValidTableLoadsEveryEntry) {
   EXPECT_DOUBLE_EQ(t.pe_active_cycle_pj.value, 1.5);
   EXPECT_DOUBLE_EQ(t.pe_idle_cycle_pj.value, 0.25);
   EXPECT_DOUBLE_EQ(t.dequant_unit_pj.value, 3.5);
+  EXPECT_DOUBLE_EQ(t.dequant_element_pj.value, 1.25);
   EXPECT_DOUBLE_EQ(t.noc_byte_hop_pj.value, 0.75);
   EXPECT_DOUBLE_EQ(t.static_cycle_pj.value, 969);
   EXPECT_EQ(t.static_cycle_pj.source, "reference");

@@ -23,7 +23,7 @@ using testing_util::WriteTempFile;
 constexpr char kConfig[] = R"(version: 1
 name: test-layout-4x4
 array: {rows: 4, cols: 4, dataflow: output_stationary}
-pe: {weight_bits: 4, activation_bits: 8, accumulator_bits: 28, max_k: 65536}
+pe: {design: mixpe, weight_bits: 4, activation_bits: 8, accumulator_bits: 28, max_k: 65536}
 formats:
   weights: [int4_g32, intmix234_g32_asym, int3_g32_asym, nvfp4, int4_gch, int4_gch_asym]
   activations: [int8_token, mxint8]

@@ -39,6 +39,7 @@ pe:
   idle_cycle_pj: {value: 0.5, source: test}
 dequant:
   unit_pj: {value: 4, source: test}
+  element_pj: {value: 2, source: test}
 noc:
   byte_hop_pj: {value: 0.125, source: test}
 static:
@@ -53,7 +54,7 @@ static:
 constexpr char kConfig[] = R"(version: 1
 name: test-memory-4x4
 array: {rows: 4, cols: 4, dataflow: output_stationary}
-pe: {weight_bits: 4, activation_bits: 8, accumulator_bits: 28, max_k: 65536}
+pe: {design: mixpe, weight_bits: 4, activation_bits: 8, accumulator_bits: 28, max_k: 65536}
 formats:
   weights: [int4_g32, int4_g32_asym, intmix234_g32, nvfp4, int4_g64]
   activations: [int8_token, mxint8]
@@ -776,6 +777,79 @@ TEST(MemoryModelTest, LoopOrderDecidesWhichOperandIsReloaded) {
   EXPECT_EQ(pm.events.dram_write_payload_bytes, pn.events.dram_write_payload_bytes);
   EXPECT_EQ(pn.compute_cycles,
             MixpeArray(config).CoreCycles(8, 64, 8, formats.unit, /*n_outer=*/true).cycles);
+}
+
+// --- Designs (pe.design): the same layer on the same memory system -----------------------------
+
+// kConfig as a core of `design` at the given widths, running int4_g32 weights and `activations`.
+HardwareConfig DesignConfig(const std::string& design, int activation_bits,
+                            const std::string& activations) {
+  std::string text = ReplaceOnce(kConfig, "design: mixpe", "design: " + design);
+  text = ReplaceOnce(text, "activation_bits: 8",
+                     "activation_bits: " + std::to_string(activation_bits));
+  text = ReplaceOnce(text, "accumulator_bits: 28", "accumulator_bits: 32");
+  text = ReplaceOnce(text, "weights: [int4_g32, int4_g32_asym, intmix234_g32, nvfp4, int4_g64]",
+                     "weights: [int4_g32]");
+  text =
+      ReplaceOnce(text, "activations: [int8_token, mxint8]", "activations: [" + activations + "]");
+  return LoadConfig(text);
+}
+
+// A BitFusion PE takes two W4A8 products a cycle, so each 32-element unit streams in 16 cycles and
+// the units start max(16, 2R - 1 = 7, (R + C) / 2 = 4) = 16 apart: the core alone takes half the
+// cycles of the MixPE PE's 32, bar the fill and drain. ANT's takes one every two cycles: 64.
+TEST(MemoryModelTest, DesignThroughputScalesTheUnitsStreaming) {
+  const HardwareConfig mixpe = DesignConfig("mixpe", 8, "int8_token");
+  const HardwareConfig fusion = DesignConfig("bitfusion", 8, "int8_token");
+  const HardwareConfig ant = DesignConfig("ant", 8, "int8_token");
+  const Layer on_mixpe = MakeLayer(mixpe, 4, 96, 4);
+  const Layer on_fusion = MakeLayer(fusion, 4, 96, 4);
+  const Layer on_ant = MakeLayer(ant, 4, 96, 4);
+  EXPECT_EQ(on_mixpe.schedule.unit_interval, 32);
+  EXPECT_EQ(on_fusion.schedule.unit_interval, 16);
+  EXPECT_EQ(on_ant.schedule.unit_interval, 64);
+  // 3 units; the last starts at 2 x II and streams for unit_cycles, then fill and drain:
+  // 1 + 2 (4 - 1) + (4 - 1) + 2 + 1 = 13 cycles.
+  EXPECT_EQ(CoreScheduleCycles(on_mixpe.schedule), 2 * 32 + 32 + 13);
+  EXPECT_EQ(CoreScheduleCycles(on_fusion.schedule), 2 * 16 + 16 + 13);
+  EXPECT_EQ(CoreScheduleCycles(on_ant.schedule), 2 * 64 + 64 + 13);
+  // The PEs are busy while the units stream: 16 outputs x 96 elements at each throughput, and on
+  // BitFusion the extra GEMM's 4 x 96 x 1 MACs, two a cycle.
+  EXPECT_EQ(Predict(mixpe, on_mixpe).events.pe_active_cycles, 16 * 96);
+  EXPECT_EQ(Predict(fusion, on_fusion).events.pe_active_cycles, 16 * 96 / 2 + 4 * 96 / 2);
+}
+
+// MixPE dequantizes each unit sum of each output once; the INT8 and FP16 baselines every weight
+// of every tile as it enters the array (K per used column), and the INT8 one also scales each
+// output once. BitFusion and ANT pay an extra GEMM of M x K x ceil(N/8) MACs after the layer.
+TEST(MemoryModelTest, EachDesignCountsItsOwnDequantization) {
+  // M = 6, K = 64, N = 5: 2 M-tiles x 2 N-tiles, columns used 4 + 1 per M-tile.
+  const HardwareConfig mixpe = DesignConfig("mixpe", 8, "int8_token");
+  const MemoryEvents a = Predict(mixpe, MakeLayer(mixpe, 6, 64, 5)).events;
+  EXPECT_EQ(a.dequant_units, 6 * 5 * 2);
+  EXPECT_EQ(a.dequant_elements, 0);
+
+  const HardwareConfig int8 = DesignConfig("int8_mac", 8, "int8_token");
+  const MemoryEvents b = Predict(int8, MakeLayer(int8, 6, 64, 5)).events;
+  EXPECT_EQ(b.dequant_elements, 64 * 5 * 2);  // every column's K weights, in each M-tile
+  EXPECT_EQ(b.dequant_units, 6 * 5);
+
+  const HardwareConfig fp16 = DesignConfig("fp16_mac", 16, "fp16");
+  const LayerMemoryPrediction c = Predict(fp16, MakeLayer(fp16, 6, 64, 5));
+  EXPECT_EQ(c.events.dequant_elements, 64 * 5 * 2);
+  EXPECT_EQ(c.events.dequant_units, 0);
+  // Priced at dequant.element_pj = 2 pJ each, beside the PEs' active and idle cycles.
+  EXPECT_DOUBLE_EQ(c.energy.core_pj, c.events.pe_active_cycles * 1.0 +
+                                         c.events.pe_idle_cycles * 0.5 + 64 * 5 * 2 * 2.0);
+
+  const HardwareConfig ant = DesignConfig("ant", 8, "int8_token");
+  const Layer layer = MakeLayer(ant, 6, 64, 5);
+  const LayerMemoryPrediction d = Predict(ant, layer);
+  // 6 x 64 x 1 MACs at two cycles each on 16 PEs: 48 cycles, after the layer.
+  EXPECT_EQ(d.dequant_gemm_cycles, 48);
+  EXPECT_EQ(d.events.dequant_units, 0);
+  EXPECT_EQ(d.events.pe_active_cycles, 6 * 5 * 64 * 2 + 6 * 64 * 2);
+  EXPECT_EQ(d.events.pe_idle_cycles, 16 * d.cycles - d.events.pe_active_cycles);
 }
 
 }  // namespace

@@ -31,6 +31,6 @@ rm -f "$dir/params.vc"
 sed -e 's/^\(  weight_bits:\) *[0-9]*/\1 5/' -e "s|^energy: *|energy: $config_dir/|" \
     "$default_yaml" > "$dir/bad.yaml"
 if "$gen" "$dir/bad.yaml" mixpe_core "$dir" 2> "$dir/err"; then echo "bad YAML accepted"; exit 1; fi
-grep -q 'pe.weight_bits: expected 2, 3, 4 or 8, got 5' "$dir/err"
+grep -q 'pe.weight_bits: expected 2, 3, 4 or 8 for pe.design=mixpe, got 5' "$dir/err"
 [ ! -e "$dir/params.vc" ]
 echo "ok"

@@ -156,7 +156,7 @@ TEST(SweepTest, AnInvalidPointIsReportedNotFatal) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_TRUE(results[0].ok());
   EXPECT_NE(results[1].status.find("invalid config: "), std::string::npos);
-  EXPECT_NE(results[1].status.find("pe.weight_bits: expected 2, 3, 4 or 8, got 5"),
+  EXPECT_NE(results[1].status.find("pe.weight_bits: expected 2, 3, 4 or 8 for pe.design=mixpe, got 5"),
             std::string::npos)
       << results[1].status;
 }

@@ -97,7 +97,7 @@ struct ReportRow {
     return static_cast<double>(cycles) / c.frequency_mhz;
   }
   double utilization(const HardwareConfig& c) const {
-    return cycles > 0 ? macs / (static_cast<double>(c.rows) * c.cols * cycles) : 0.0;
+    return cycles > 0 ? macs / (PeakMacsPerCycle(c) * static_cast<double>(cycles)) : 0.0;
   }
   double roofline_reached() const {
     return cycles > 0 ? static_cast<double>(roofline_cycles) / cycles : 0.0;
