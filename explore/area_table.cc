@@ -10,10 +10,13 @@
 namespace mixpe {
 namespace {
 
-std::string PeKey(int w, int a, bool fp4, int acc) {
-  return "pe " + std::to_string(w) + " " + std::to_string(a) + " " + (fp4 ? "1" : "0") + " " +
+// "W A fp4 acc" of a PE.
+std::string PeWidths(int w, int a, bool fp4, int acc) {
+  return std::to_string(w) + " " + std::to_string(a) + " " + (fp4 ? "1" : "0") + " " +
          std::to_string(acc);
 }
+
+std::string PeKey(int w, int a, bool fp4, int acc) { return "pe " + PeWidths(w, a, fp4, acc); }
 
 std::string DequantKey(int w, int acc, int rows) {
   return "group_dequant " + std::to_string(w) + " " + std::to_string(acc) + " " +
@@ -66,8 +69,19 @@ AreaTable LoadAreaTable(const std::string& path) {
     } else if (f[0] == "group_dequant") {
       table.transistors[DequantKey(number_of(f[1], "weight_bits"), number_of(f[4], "acc_bits"),
                                    number_of(f[5], "rows"))] = transistors;
+    } else if (f[0] == "pe_multiplier" || f[0] == "pe_fp16_mac") {
+      // The baseline PEs (rtl/mixpe_pe.sv, PeKind 1 and 2): "pe_multiplier W A fp4 acc", ...
+      table.transistors[f[0] + " " +
+                        PeWidths(number_of(f[1], "weight_bits"), number_of(f[2], "activation_bits"),
+                                 number_of(f[3], "fp4") != 0, number_of(f[4], "acc_bits"))] =
+          transistors;
+    } else if (f[0] == "weight_expand_int8" || f[0] == "weight_to_fp16") {
+      // The baselines' per-element weight dequantizers: "weight_to_fp16 W", ...
+      table.transistors[f[0] + " " + std::to_string(number_of(f[1], "weight_bits"))] = transistors;
     } else {
-      fail("unknown unit '" + f[0] + "', expected pe, fp16_align or group_dequant");
+      fail("unknown unit '" + f[0] +
+           "', expected pe, fp16_align, group_dequant, pe_multiplier, pe_fp16_mac, "
+           "weight_expand_int8 or weight_to_fp16");
     }
   }
   return table;

@@ -11,6 +11,11 @@
 //   no back-pressure: the sink takes every valid result in the cycle it appears.
 // - Each result carries a tag: the bank bit its activation stream carried and its row.
 // Unused rows or columns of a partial tile are simply never made valid.
+//
+// PeKind chooses the PE (mixpe_pe): 0, the default, MixPE's shift-and-add PE; 1 the conventional
+// integer multiplier PE (the INT8 baseline); 2 the conventional FP16 MAC PE (the FP16 baseline:
+// FP16 activation and weight bit patterns, FP32 results; ActBits 16, WeightBits 16, AccBits 32).
+// The interface and its timing are the same for every kind.
 module mixpe_array #(
   parameter int unsigned Rows       = 16,  // PE rows: one activation stream each
   parameter int unsigned Cols       = 16,  // PE columns: one weight stream each
@@ -18,6 +23,7 @@ module mixpe_array #(
   parameter int unsigned WeightBits = 4,   // two's-complement weight width: 2, 3, 4 or 8
   parameter int unsigned AccBits    = 32,  // signed accumulator and result width
   parameter int unsigned Fp4Weights = 0,   // 1: E2M1 weight mode (wgt_fp4_i) built in
+  parameter int unsigned PeKind     = 0,   // 0 shift-and-add (MixPE), 1 multiplier, 2 FP16 MAC
   localparam int unsigned RowBits   = Rows > 1 ? $clog2(Rows) : 1
 ) (
   input  logic                  clk_i,
@@ -120,7 +126,8 @@ module mixpe_array #(
         .AccBits    (AccBits),
         .Fp4Weights (Fp4Weights),
         .RowBits    (RowBits),
-        .RowIndex   (r)
+        .RowIndex   (r),
+        .PeKind     (PeKind)
       ) u_pe (
         .clk_i,
         .rst_ni,

@@ -3,20 +3,39 @@
 // Each cycle in which both an activation and a weight arrive, the PE multiplies the signed
 // activation by the two's-complement weight code with shifts and adds (mixpe_shift_add_mul, no
 // multiplier) and adds the product to its accumulator. The activation (with its first/last
-// flags) moves on to the right neighbour and the weight to the neighbour below, one register each. On the last element of a
-// reduction the finished sum is handed to the drain chain, which moves results one row up per
-// cycle toward the array's north edge while the accumulator starts on the next output.
+// flags) moves on to the right neighbour and the weight to the neighbour below, one register
+// each. On the last element of a reduction the finished sum is handed to the drain chain, which
+// moves results one row up per cycle toward the array's north edge while the accumulator starts
+// on the next output.
 //
 // Each result leaves with a tag: the activation stream's bank bit (which of two buffered sets of
 // per-unit side values belongs to it, see mixpe_core) and the PE's row index, so that the unit
 // at the north edge that dequantizes it knows whose result it is.
+//
+// PeKind selects the multiply-accumulate; everything else (ports, streaming, first/last flags,
+// tags, drain chain, and so the array's cycles) is the same for every kind:
+// - 0 (PeShiftAdd, the default): MixPE's PE as described above.
+// - 1 (PeMultiplier): the conventional integer PE, the INT8 baseline at W8 x A8: the same
+//   arithmetic, the product written as a signed `*` (mixpe_int_mul). WeightBits 2..8.
+// - 2 (PeFp16Mac): the conventional FP16 PE: act_i and wgt_i are IEEE FP16 bit patterns
+//   (ActBits = WeightBits = 16), the accumulator and results FP32 bit patterns (AccBits = 32).
+//   Each element adds its exact product (mixpe_fp16_mul_exact) to the running sum, rounded once:
+//   acc = rne_fp32(acc + a * w) (mixpe_fp32_add), where the first element of a reduction starts
+//   from +0.0: acc = rne_fp32(+0.0 + a * w), so a reduction's sum is +0 for a lone -0 product.
+//   IEEE special values: a NaN operand or product, Inf * 0 and Inf - Inf give the quiet NaN
+//   0x7FC00000 (every NaN is that one); Inf * x is +-Inf (x nonzero), Inf + finite is that Inf;
+//   a sum beyond the largest finite FP32 value rounds to +-Inf; subnormals are kept; an exact
+//   zero sum is +0 unless both addends are -0. No FP4 mode.
 module mixpe_pe #(
-  parameter int unsigned ActBits    = 8,   // signed activation width
+  parameter int unsigned ActBits    = 8,   // signed activation width (PeKind 2: 16, FP16)
   parameter int unsigned WeightBits = 4,   // two's-complement weight width: 2, 3, 4 or 8
-  parameter int unsigned AccBits    = 32,  // signed accumulator and result width
+                                           // (PeKind 1: 2..8; PeKind 2: 16, FP16)
+  parameter int unsigned AccBits    = 32,  // signed accumulator and result width (PeKind 2: 32,
+                                           // FP32)
   parameter int unsigned Fp4Weights = 0,   // 1: E2M1 weight mode (wgt_fp4_i) built in
   parameter int unsigned RowBits    = 1,   // width of the row index in the drain tag
-  parameter int unsigned RowIndex   = 0    // this PE's row, sent with each result
+  parameter int unsigned RowIndex   = 0,   // this PE's row, sent with each result
+  parameter int unsigned PeKind     = 0    // 0 shift-and-add (MixPE), 1 multiplier, 2 FP16 MAC
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -53,48 +72,84 @@ module mixpe_pe #(
   output logic [RowBits-1:0]    drain_row_o
 );
 
+  // The kinds of PE (PeKind).
+  localparam int unsigned PeShiftAdd   = 0;  // MixPE: shifts and adds (mixpe_shift_add_mul)
+  localparam int unsigned PeMultiplier = 1;  // integer baseline: `*` (mixpe_int_mul)
+  localparam int unsigned PeFp16Mac    = 2;  // FP16 baseline: FP16 x FP16 into an FP32 sum
+
   localparam int unsigned ProdBits = ActBits + WeightBits;
 
   // Elaboration-time parameter checks.
-  if (WeightBits != 2 && WeightBits != 3 && WeightBits != 4 && WeightBits != 8)
-  begin : g_bad_weight_bits
+  if (PeKind != PeShiftAdd && PeKind != PeMultiplier && PeKind != PeFp16Mac) begin : g_bad_kind
+    $error("mixpe_pe: PeKind must be 0 (shift-and-add), 1 (multiplier) or 2 (FP16 MAC)");
+  end
+  if (PeKind == PeShiftAdd && WeightBits != 2 && WeightBits != 3 && WeightBits != 4 &&
+      WeightBits != 8) begin : g_bad_weight_bits
     $error("mixpe_pe: WeightBits must be 2, 3, 4 or 8");
   end
-  if (ActBits < 2 || ActBits > 16) begin : g_bad_act_bits
+  if (PeKind == PeMultiplier && (WeightBits < 2 || WeightBits > 8)) begin : g_bad_mul_weight_bits
+    $error("mixpe_pe: WeightBits must be in [2, 8] for the multiplier PE");
+  end
+  if (PeKind != PeFp16Mac && (ActBits < 2 || ActBits > 16)) begin : g_bad_act_bits
     $error("mixpe_pe: ActBits must be in [2, 16]");
   end
-  if (AccBits < ProdBits || AccBits > 64) begin : g_bad_acc_bits
+  if (PeKind != PeFp16Mac && (AccBits < ProdBits || AccBits > 64)) begin : g_bad_acc_bits
     $error("mixpe_pe: AccBits must be in [ActBits + WeightBits, 64]");
+  end
+  if (PeKind == PeFp16Mac && (ActBits != 16 || WeightBits != 16 || AccBits != 32 ||
+                              Fp4Weights != 0)) begin : g_bad_fp16_mac
+    $error("mixpe_pe: the FP16 MAC PE takes ActBits 16, WeightBits 16, AccBits 32, no FP4 mode");
   end
   if (RowBits < 1 || RowBits > 8 || RowIndex >= (1 << RowBits)) begin : g_bad_row
     $error("mixpe_pe: RowIndex must fit in RowBits, RowBits in [1, 8]");
   end
 
   ////////////////////////////////
-  // Shift-and-add product      //
+  // Product                    //
   ////////////////////////////////
 
-  logic [ProdBits-1:0] product;  // act_i * wgt_i, two's complement
+  // The integer kinds share the accumulator below and differ only in how the product is formed.
+  logic [ProdBits-1:0] product;  // integer kinds: act_i * wgt_i, two's complement
 
-  mixpe_shift_add_mul #(
-    .ActBits    (ActBits),
-    .WeightBits (WeightBits),
-    .Fp4Weights (Fp4Weights)
-  ) u_mul (
-    .act_i,
-    .wgt_i,
-    .wgt_fp4_i,
-    .product_o (product)
-  );
+  if (PeKind == PeMultiplier) begin : g_multiplier
+    mixpe_int_mul #(
+      .ActBits    (ActBits),
+      .WeightBits (WeightBits),
+      .Fp4Weights (Fp4Weights)
+    ) u_mul (
+      .act_i,
+      .wgt_i,
+      .wgt_fp4_i,
+      .product_o (product)
+    );
+  end else if (PeKind == PeShiftAdd) begin : g_shift_add
+    mixpe_shift_add_mul #(
+      .ActBits    (ActBits),
+      .WeightBits (WeightBits),
+      .Fp4Weights (Fp4Weights)
+    ) u_mul (
+      .act_i,
+      .wgt_i,
+      .wgt_fp4_i,
+      .product_o (product)
+    );
+  end else begin : g_no_int_product
+    // The FP16 MAC forms its product below; the integer accumulator is not used.
+    assign product = '0;
+  end
 
   ////////////////////////////////
   // Accumulator                //
   ////////////////////////////////
 
+  // One accumulator register for every kind: the integer sum, or FP32 bits for the FP16 MAC. The
+  // integer path is written as it was before the other kinds, so that synthesis of the MixPE PE
+  // (and its counts in synth/area_table.csv) does not change with them.
   logic               mac_en;    // an activation and a weight meet here this cycle
   logic               capture;   // this MAC finishes a reduction
-  logic [AccBits-1:0] acc_base;  // the running sum the product is added to
-  logic [AccBits:0]   acc_wide;  // one extra bit to detect overflow
+  logic [AccBits-1:0] acc_base;  // the running sum the product is added to (+0.0 in FP32 too)
+  logic [AccBits:0]   acc_wide;  // integer kinds: one extra bit to detect overflow
+  logic [AccBits-1:0] fp_sum;    // FP16 MAC: rne_fp32(acc_base + act_i * wgt_i)
   logic [AccBits-1:0] acc_d, acc_q;
 
   assign mac_en  = act_valid_i & wgt_valid_i;
@@ -104,11 +159,37 @@ module mixpe_pe #(
     acc_base = act_first_i ? '0 : acc_q;
     acc_wide = {acc_base[AccBits-1], acc_base}
              + {{(AccBits + 1 - ProdBits){product[ProdBits-1]}}, product};
-    acc_d    = mac_en ? acc_wide[AccBits-1:0] : acc_q;
+    if (PeKind == PeFp16Mac) begin
+      acc_d = mac_en ? fp_sum : acc_q;
+    end else begin
+      acc_d = mac_en ? acc_wide[AccBits-1:0] : acc_q;
+    end
   end
 
   always_ff @(posedge clk_i) begin
     acc_q <= acc_d;
+  end
+
+  if (PeKind == PeFp16Mac) begin : g_fp16_mac
+    logic [31:0] fp_product;  // act_i * wgt_i, exact, FP32
+
+    mixpe_fp16_mul_exact u_mul (
+      .a_i       (act_i),
+      .b_i       (wgt_i),
+      .product_o (fp_product)
+    );
+
+    mixpe_fp32_add u_add (
+      .a_i   (acc_base),
+      .b_i   (fp_product),
+      .sum_o (fp_sum)
+    );
+
+    // Neither the integer sum nor the FP4 mode is used (the assertions reject the mode).
+    logic unused_int;
+    assign unused_int = ^{acc_wide, wgt_fp4_i};
+  end else begin : g_int_only
+    assign fp_sum = '0;
   end
 
   ////////////////////////////////
@@ -218,7 +299,8 @@ module mixpe_pe #(
       assert (!(mac_en && wgt_fp4_i && (Fp4Weights == 0 || WeightBits < 4)))
         else $error("mixpe_pe: FP4 weight mode on a PE built without it");
       // The accumulator is sized by the hardware config so that no legal reduction overflows.
-      if (mac_en) begin
+      // (Floating-point sums do not overflow: they round to +-Inf.)
+      if (mac_en && PeKind != PeFp16Mac) begin
         assert (acc_wide[AccBits] == acc_wide[AccBits-1])
           else $error("mixpe_pe: accumulator overflow");
       end

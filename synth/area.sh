@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Area proxy by yosys: synthesizes the MixPE PE and the same PE with a conventional multiplier
-# (and the product units alone), then the dequantization side (the FP16 block aligner, the
-# per-group dequantization unit, and the per-element dequantization multiplier a conventional PE
-# would need instead), to generic CMOS gates, and prints Markdown tables of cell, flip-flop and
-# transistor counts, with the totals of a 16x16 array dequantizing per group or per element.
+# (mixpe_pe with PeKind 1; and the product units alone), then the dequantization side (the FP16
+# block aligner, the per-group dequantization unit, and the per-element dequantization multiplier
+# a conventional PE would need instead), then the baseline PEs MixPE is compared against (the INT8
+# multiplier PE, the FP16 MAC PE) with their per-element weight dequantizers, to generic CMOS
+# gates, and prints Markdown tables of cell, flip-flop and transistor counts, with the totals of a
+# 16x16 array dequantizing per group or per element and of the 16x16 arrays of each design.
 # `stat -tech cmos` counts transistors of generic NAND/NOR/NOT cells and flip-flops (asynchronous
 # resets are turned into synchronous ones first so that every flop is counted): a
 # technology-independent proxy, not a foundry area.
@@ -14,7 +16,10 @@
 #   --csv:   instead of the tables, the transistor counts `mixpe sweep` reads to give a design
 #            point's area (docs/sweep.md): every shift-and-add PE of the tables, the aligner at
 #            BlockSize 32, and the per-group dequantization unit for columns of 8, 16, 32 and 64
-#            rows; one `unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors` line each.
+#            rows; then the baselines: the multiplier PE at W8 x A8 (pe_multiplier), the FP16 MAC PE
+#            (pe_fp16_mac), the INT8 weight expander (weight_expand_int8) and the FP16 weight
+#            dequantizer (weight_to_fp16), both for 4-bit codes; one
+#            `unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors` line each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
@@ -67,17 +72,35 @@ synth_one() {
   echo "${cells:-0} ${flops:-0} ${transistors:-0}"
 }
 
-# The PE with its product formed by the shift-and-add unit or by the reference multiplication,
-# renamed to take its place.
-shift_add=$root/rtl/mixpe_shift_add_mul.sv
-multiplier=$root/tests/formal/reference_mul.sv
-pe_or_product() {  # <top> <shift_add|multiplier> <params...>
+# The PE (rtl/mixpe_pe.sv: PeKind 0 the shift-and-add product, 1 a multiplier, 2 the FP16 MAC)
+# with its product formed by shifts and adds or by `*`, or that product unit alone. Each run reads
+# only the files its unit is built of: yosys numbers cells across everything it reads, and ABC's
+# result moves (by up to about 5% on a PE) with those names, so extra files would change the
+# counts of identical logic.
+pe_or_product() {  # <mixpe_pe|product> <shift_add|multiplier> <params...>
   local top=$1 kind=$2
   shift 2
-  local files=${!kind} rename=
-  [ "$top" = mixpe_pe ] && files="$files $root/rtl/mixpe_pe.sv"
-  [ "$kind" = multiplier ] && rename="rename reference_mul mixpe_shift_add_mul"
-  synth_one "$top" "$files" "$rename" "$@"
+  if [ "$top" = mixpe_pe ] && [ "$kind" = multiplier ]; then
+    synth_one mixpe_pe "$root/rtl/mixpe_int_mul.sv $root/rtl/mixpe_pe.sv" "" -set PeKind 1 "$@"
+  elif [ "$top" = mixpe_pe ]; then
+    synth_one mixpe_pe "$root/rtl/mixpe_shift_add_mul.sv $root/rtl/mixpe_pe.sv" "" "$@"
+  elif [ "$kind" = multiplier ]; then
+    synth_one mixpe_int_mul "$root/rtl/mixpe_int_mul.sv" "" "$@"
+  else
+    synth_one mixpe_shift_add_mul "$root/rtl/mixpe_shift_add_mul.sv" "" "$@"
+  fi
+}
+# The baselines' units: the FP16 MAC PE, its exact FP16 product, the two weight dequantizers.
+fp16_mac_pe() {
+  local files="$root/rtl/mixpe_fp16_mul_exact.sv $root/rtl/mixpe_fp32_add.sv $root/rtl/mixpe_pe.sv"
+  synth_one mixpe_pe "$files" "" -set PeKind 2 -set ActBits 16 -set WeightBits 16 -set AccBits 32
+}
+expand_int8() {
+  synth_one mixpe_weight_expand_int8 "$root/rtl/mixpe_weight_expand_int8.sv" "" \
+    -set WeightBits 4 -set MultBits 4
+}
+weight_to_fp16() {
+  synth_one mixpe_weight_to_fp16 "$root/rtl/mixpe_weight_to_fp16.sv" "" -set WeightBits 4
 }
 label() { [ "$1" = shift_add ] && echo "shifts and adds" || echo "\`*\`"; }
 
@@ -104,6 +127,15 @@ if [ -n "$csv" ]; then
       -set SumBits "$acc_bits" -set ZeroBits 4 -set ScaleBits 22 -set ExpBits 10 -set Outputs "$r")
     out+=$'\n'"group_dequant,4,,,$acc_bits,$r,$transistors"
   done
+  read -r _ _ transistors < <(pe_or_product mixpe_pe multiplier \
+    -set ActBits 8 -set WeightBits 8 -set AccBits "$acc_bits" -set Fp4Weights 0)
+  out+=$'\n'"pe_multiplier,8,8,0,$acc_bits,,$transistors"
+  read -r _ _ transistors < <(fp16_mac_pe)
+  out+=$'\n'"pe_fp16_mac,16,16,0,32,,$transistors"
+  read -r _ _ transistors < <(expand_int8)
+  out+=$'\n'"weight_expand_int8,4,,,,,$transistors"
+  read -r _ _ transistors < <(weight_to_fp16)
+  out+=$'\n'"weight_to_fp16,4,,,,,$transistors"
   printf '%s\n' "$out" >"$csv"
   echo "wrote $csv"
   exit 0
@@ -130,6 +162,9 @@ for config in $pe_configs; do
       pe=($cells $flops $transistors)
       pe_name="W$w x A$a PE (acc $acc_bits)"
     fi
+    # The MixPE W4 x A8 PE and the INT8 multiplier PE, for the baselines' table.
+    if [ "$config" = 4x8 ] && [ $kind = shift_add ]; then pe_w4a8=($cells $flops $transistors); fi
+    if [ "$config" = 8x8 ] && [ $kind = multiplier ]; then pe_int8=($cells $flops $transistors); fi
   done
 done
 for config in $product_configs; do
@@ -171,16 +206,16 @@ if [ $quick = 0 ]; then
   echo "| of which: term rounding | \`mixpe_int_to_fp32\` | ValueBits 60, ExpBits 10 |" \
     "1 per per-group unit | $cells | $flops | $transistors |"
   read -r cells flops transistors < <(synth_one mixpe_fp32_add "$root/rtl/mixpe_fp32_add.sv" "")
+  fp32_add_cells="$cells $flops $transistors"
   echo "| of which: FP32 accumulation | \`mixpe_fp32_add\` | - | 1 per per-group unit |" \
     "$cells | $flops | $transistors |"
   read -r cells flops transistors < <(synth_one mixpe_fp32_mul "$root/rtl/mixpe_fp32_mul.sv" "")
   echo "| of which: row scale | \`mixpe_fp32_mul\` | - | 1 per per-group unit |" \
     "$cells | $flops | $transistors |"
 fi
-read -r cells flops transistors < <(synth_one per_element_dequant \
-  "$root/synth/per_element_dequant.sv" "" -set WeightBits 4)
+read -r cells flops transistors < <(weight_to_fp16)
 element=($cells $flops $transistors)
-echo "| per-element dequantization | \`per_element_dequant\` (synth/) | WeightBits 4 |" \
+echo "| per-element dequantization | \`mixpe_weight_to_fp16\` | WeightBits 4 |" \
   "$((rows * cols)) (one per PE, instead) | $cells | $flops | $transistors |"
 [ $quick = 1 ] && exit 0
 
@@ -216,3 +251,50 @@ echo "per element / per group, transistors: dequantization" \
   "$(ratio "${element_deq[2]}" "${group_deq[2]}")x, array" \
   "$(ratio "${element_all[2]}" "${group_all[2]}")x; one per-group unit =" \
   "$(ratio "${group[2]}" "${element[2]}") per-element multipliers (a column has $rows PEs)"
+
+# The baselines MixPE is compared against, as built in rtl/: PEs of a conventional design and the
+# per-element weight dequantizers at their array's north edge (one per column, in front of the
+# weight stream), beside the MixPE PEs of the first table.
+read -r -a fp16_pe < <(fp16_mac_pe)
+read -r -a fp16_mul < <(synth_one mixpe_fp16_mul_exact "$root/rtl/mixpe_fp16_mul_exact.sv" "")
+read -r -a expander < <(expand_int8)
+fp32_add=($fp32_add_cells)
+echo
+echo "| unit | RTL | parameters | cells | flip-flops | transistors |"
+echo "|---|---|---|---|---|---|"
+echo "| MixPE PE, W4 x A8 | \`mixpe_pe\` | PeKind 0, WeightBits 4, ActBits 8, AccBits $acc_bits |" \
+  "${pe_w4a8[0]} | ${pe_w4a8[1]} | ${pe_w4a8[2]} |"
+echo "| MixPE PE, W4 x A16 | \`mixpe_pe\` | PeKind 0, WeightBits 4, ActBits 16," \
+  "AccBits $acc_bits | ${pe[0]} | ${pe[1]} | ${pe[2]} |"
+echo "| INT8 baseline PE (multiplier) | \`mixpe_pe\` | PeKind 1, WeightBits 8, ActBits 8," \
+  "AccBits $acc_bits | ${pe_int8[0]} | ${pe_int8[1]} | ${pe_int8[2]} |"
+echo "| FP16 baseline PE (FP16 MAC, FP32 sum) | \`mixpe_pe\` | PeKind 2, WeightBits 16," \
+  "ActBits 16, AccBits 32 | ${fp16_pe[0]} | ${fp16_pe[1]} | ${fp16_pe[2]} |"
+echo "| of which: exact FP16 product | \`mixpe_fp16_mul_exact\` | - | ${fp16_mul[0]} |" \
+  "${fp16_mul[1]} | ${fp16_mul[2]} |"
+echo "| of which: FP32 accumulation | \`mixpe_fp32_add\` | - | ${fp32_add[0]} | ${fp32_add[1]} |" \
+  "${fp32_add[2]} |"
+echo "| INT8 weight expander | \`mixpe_weight_expand_int8\` | WeightBits 4, MultBits 4 |" \
+  "${expander[0]} | ${expander[1]} | ${expander[2]} |"
+echo "| FP16 weight dequantizer | \`mixpe_weight_to_fp16\` | WeightBits 4 | ${element[0]} |" \
+  "${element[1]} | ${element[2]} |"
+
+# 16x16 arrays of each design, 4-bit weight codes: PEs plus the dequantization of their design
+# (MixPE: per group, after the integer sums; the baselines: per element, one unit per column).
+read -r -a mixpe_a8 < <(total "$pes" pe_w4a8 "$cols" group)
+read -r -a int8_all < <(total "$pes" pe_int8 "$cols" expander)
+read -r -a fp16_all < <(total "$pes" fp16_pe "$cols" element)
+echo
+echo "| ${rows}x${cols} array, 4-bit weights | made of | cells | flip-flops | transistors |"
+echo "|---|---|---|---|---|"
+echo "| MixPE, W4A8 | $pes x MixPE W4 x A8 PE + $cols per-group units | ${mixpe_a8[0]} |" \
+  "${mixpe_a8[1]} | ${mixpe_a8[2]} |"
+echo "| MixPE, W4A16 | $pes x MixPE W4 x A16 PE + $cols per-group units + 1 aligner |" \
+  "${group_all[0]} | ${group_all[1]} | ${group_all[2]} |"
+echo "| INT8 baseline | $pes x INT8 multiplier PE + $cols INT8 weight expanders |" \
+  "${int8_all[0]} | ${int8_all[1]} | ${int8_all[2]} |"
+echo "| FP16 baseline | $pes x FP16 MAC PE + $cols FP16 weight dequantizers | ${fp16_all[0]} |" \
+  "${fp16_all[1]} | ${fp16_all[2]} |"
+echo
+echo "transistors against MixPE: INT8 baseline $(ratio "${int8_all[2]}" "${mixpe_a8[2]}")x MixPE" \
+  "W4A8; FP16 baseline $(ratio "${fp16_all[2]}" "${group_all[2]}")x MixPE W4A16"

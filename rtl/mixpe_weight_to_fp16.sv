@@ -1,14 +1,16 @@
-// Area-proxy helper for synth/area.sh, not part of the design: what a conventional W4A16 PE adds
-// to dequantize every weight on its own, weight_o = rne_fp16((code_i - zero_i) * scale_i), one
-// FP16 multiply per element, before its FP16 multiply-accumulate. MixPE does this once per group
-// instead (mixpe_group_dequant, one per column); docs/area.md compares the two.
+// Per-element weight dequantization to FP16, the north-edge unit of the FP16 baseline array (one
+// per column, in front of an array of FP16 MAC PEs: mixpe_pe with PeKind 2):
+//   weight_o = rne_fp16((code_i - zero_i) * scale_i)
+// for a signed WeightBits code and zero point and the FP16 scale of the weight's group. This is the
+// multiply a conventional W4A16 design does on every weight before its FP16 multiply-accumulate;
+// MixPE does the equivalent once per group instead (mixpe_group_dequant, one per column), and
+// docs/area.md compares the two. Purely combinational: the array's north-edge register follows it.
 //
 // It is the cheapest form of that multiply: the weight operand is the narrow integer code - zero
 // (|code - zero| < 2^WeightBits), not a converted FP16 value, so a WeightBits x 11-bit significand
-// product; a general FP16 x FP16 multiplier would be larger. Purely combinational (the PE's weight
-// register is there in either design). Verified exhaustively (every code, zero point and FP16
-// scale, WeightBits 4) against the golden model's EncodeFloat(kFp16, ...), as RTL and as the
-// yosys netlist, when it was written; it has no test of its own in ctest.
+// product; a general FP16 x FP16 multiplier would be larger. Golden model: MixpeWeightToFp16 in
+// model/baseline_pe.h; tests/rtl_baseline_units_test.cc checks every code, zero point and FP16
+// scale at WeightBits 4.
 //
 // Arithmetic: the scale is S * 2^(e - 25), S its 11-bit significand, e = max(E, 1); the exact
 // product P = |code - zero| * S has the same weight. With p the position of P's leading one the
@@ -17,8 +19,16 @@
 // are (u - 1) * 2^10 + q: the normal encoding, the carry into the next binade and the subnormal
 // encoding alike (as in rtl/mixpe_int_to_fp32.sv). Subnormal results are exact (P * 2^(e - 25) is
 // a multiple of 2^-24), so only normal results shift right and round, by at most WeightBits.
-// Zeros keep the XOR of the signs; NaN scales and Inf * 0 give the quiet NaN 0x7E00; overflow +-Inf.
-module per_element_dequant #(
+//
+// Special values: a zero result has the XOR of the signs (code - zero = 0 counts as +0, so it takes
+// the scale's sign); a NaN scale, and an Inf scale times code - zero = 0, give the quiet NaN 0x7E00
+// whatever the scale's payload and sign; an Inf scale times a nonzero difference is +-Inf, and so
+// is a product whose rounded magnitude is beyond 65504.
+//
+// rtl/rtl.f lists this unit beside mixpe_core, which does not instantiate it: a second top-level
+// module there, which lint accepts for this module only.
+/* verilator lint_off MULTITOP */
+module mixpe_weight_to_fp16 #(
   parameter int unsigned WeightBits = 4  // signed width of the weight code and the zero point
 ) (
   input  logic [WeightBits-1:0] code_i,   // weight code, signed
@@ -26,9 +36,10 @@ module per_element_dequant #(
   input  logic [15:0]           scale_i,  // FP16 scale of the weight's group
   output logic [15:0]           weight_o  // FP16: rne_fp16((code_i - zero_i) * scale_i)
 );
+/* verilator lint_on MULTITOP */
 
   if (WeightBits < 2 || WeightBits > 8) begin : g_bad_params
-    $error("per_element_dequant: WeightBits must be in [2, 8]");
+    $error("mixpe_weight_to_fp16: WeightBits must be in [2, 8]");
   end
 
   localparam int unsigned ProdBits = WeightBits + 11;
@@ -99,5 +110,23 @@ module per_element_dequant #(
       weight_o = {sign, bits[14:0]};
     end
   end
+
+  ////////////////////////////////
+  // Assertions                 //
+  ////////////////////////////////
+
+// Simulation-only checks; synthesis (yosys defines SYNTHESIS) sees none of this.
+`ifndef SYNTHESIS
+  always_comb begin
+    // Only normal results round, and by at most WeightBits places; subnormal ones are exact.
+    assert (shift <= int'(WeightBits))
+      else $error("mixpe_weight_to_fp16: right shift %0d beyond WeightBits", shift);
+    assert (!(grid_exp == 1 && (guard || sticky)))
+      else $error("mixpe_weight_to_fp16: a subnormal result was rounded");
+    // The rounded significand carries at most into the next binade.
+    assert (q <= (ProdBits'(1) << 11))
+      else $error("mixpe_weight_to_fp16: rounded significand out of range");
+  end
+`endif  // SYNTHESIS
 
 endmodule
