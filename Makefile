@@ -45,7 +45,7 @@ area: deps
 
 results: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target mixpe
-	bash scripts/results.sh $(BUILD_DIR)
+	bash scripts/results.sh --build $(BUILD_DIR) --jobs $(JOBS)
 
 clean:
 	rm -rf $(BUILD_DIR)

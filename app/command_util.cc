@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string>
 
 #include "model/input_error.h"
 #include "rtl_params.h"
@@ -10,14 +11,18 @@
 namespace mixpe {
 
 // The RTL inside this binary was generated from one hardware YAML at build time; a run may name
-// another file, but it must describe the same hardware.
+// another file, but it must describe the same hardware: the same design (pe.design: the core's
+// PeKind) and the same shape and widths.
 void CheckConfigMatchesBuild(const HardwareConfig& config) {
   if (!IsRtlDesign(config.design)) {
     throw InputError(config.source_file + ": pe.design=" + PeDesignName(config.design) +
                      " has no RTL core to co-simulate (docs/baselines.md); run it through the "
                      "analytical model with --fast");
   }
-  const bool same = config.rows == rtl_params::kRows && config.cols == rtl_params::kCols &&
+  const std::string built_design = rtl_params::kPeDesign;
+  const bool same_design = built_design == PeDesignName(config.design);
+  const bool same = same_design && config.rows == rtl_params::kRows &&
+                    config.cols == rtl_params::kCols &&
                     config.weight_bits == rtl_params::kWeightBits &&
                     config.activation_bits == rtl_params::kActBits &&
                     config.accumulator_bits == rtl_params::kAccBits;
@@ -34,8 +39,14 @@ void CheckConfigMatchesBuild(const HardwareConfig& config) {
   msg << config.source_file << ": describes a " << ShortDescription(config)
       << " core, but this mixpe was built from " << rtl_params::kConfigFile << " ("
       << rtl_params::kRows << "x" << rtl_params::kCols << " W" << rtl_params::kWeightBits << "A"
-      << rtl_params::kActBits << " acc" << rtl_params::kAccBits
-      << "); rebuild for it with: make run CONFIG=" << config.source_file;
+      << rtl_params::kActBits << " acc" << rtl_params::kAccBits;
+  if (built_design != PeDesignName(PeDesign::kMixpe) || !same_design) msg << " " << built_design;
+  msg << ")";
+  if (!same_design) {
+    msg << ": pe.design=" << PeDesignName(config.design)
+        << " is another core than pe.design=" << built_design;
+  }
+  msg << "; rebuild for it with: make run CONFIG=" << config.source_file;
   throw InputError(msg.str());
 }
 

@@ -40,6 +40,10 @@ int Compare(const std::vector<std::string>& configs, const std::vector<std::stri
             const std::string& baseline, MapObjective objective, int jobs,
             const std::string& csv_path, const std::string& markdown_path);
 
+// mixpe iso-area (app/compare_command.cc): SizeForEqualArea, and a table of the sizes.
+int IsoArea(const std::vector<std::string>& configs, const std::string& anchor,
+            const std::string& area_table, const std::string& out_dir);
+
 // mixpe verify (app/verify_command.cc): cases seed .. seed+count-1.
 int Verify(const std::string& config_path, uint64_t seed, int count);
 

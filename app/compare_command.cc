@@ -1,10 +1,13 @@
-// mixpe compare: several designs on the same traces (explore/compare.h, docs/baselines.md).
+// mixpe compare and iso-area: several designs on the same traces, and sized to the same area
+// (explore/compare.h, explore/iso_area.h, docs/baselines.md).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "app/commands.h"
 #include "explore/compare.h"
+#include "explore/iso_area.h"
 #include "model/input_error.h"
 
 namespace mixpe {
@@ -50,6 +53,22 @@ int Compare(const std::vector<std::string>& configs, const std::vector<std::stri
   if (failed > 0) {
     std::cerr << failed << " design x trace pairs have no figures (their status says why)\n";
     return 1;
+  }
+  return 0;
+}
+
+int IsoArea(const std::vector<std::string>& configs, const std::string& anchor,
+            const std::string& area_table, const std::string& out_dir) {
+  const AreaTable table = LoadAreaTable(area_table);
+  const std::vector<SizedDesign> sized = SizeForEqualArea(configs, anchor, table, out_dir);
+  std::cout << "mixpe iso-area: every core within the area of " << anchor << " (" << area_table
+            << ")\n\n| design | array | PEs | core transistors | PE transistors / anchor's | "
+               "config |\n|---|---|---|---|---|---|\n";
+  for (const SizedDesign& d : sized) {
+    char scale[32];
+    std::snprintf(scale, sizeof scale, "%.3f", d.pe_energy_scale);
+    std::cout << "| " << d.name << " | " << d.rows << "x" << d.cols << " | " << d.rows * d.cols
+              << " | " << d.transistors << " | " << scale << " | `" << d.config_file << "` |\n";
   }
   return 0;
 }

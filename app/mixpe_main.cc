@@ -9,6 +9,7 @@
 //   compile   prints or writes each layer's schedule (docs/schedule-format.md)
 //   sweep     explores a design space; merge joins a sharded sweep (docs/sweep.md)
 //   compare   costs several designs on the same traces, normalized to a baseline
+//   iso-area  sizes designs to the same core area (yosys) and writes their configs
 //   verify    random regression of the RTL core with coverage (docs/verify.md)
 //   trace     a model's trace from a Hugging Face config.json (docs/trace-format.md)
 //   import    SCALE-Sim topology and .cfg as a trace and a hardware YAML (docs/import.md)
@@ -127,6 +128,22 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   compare->add_option("--csv", compare_csv, "also write the figures as CSV to this file");
   compare->add_option("--markdown", compare_markdown, "also write the tables to this file");
+  std::vector<std::string> size_configs;
+  std::string size_anchor, size_area = "synth/area_table.csv", size_out;
+  CLI::App* iso_area = app.add_subcommand(
+      "iso-area",
+      "Size each design's array to the core area of an anchor design (yosys transistors) and "
+      "write the sized configs (docs/baselines.md)");
+  iso_area->add_option("-c,--config", size_configs, "hardware YAML to size (repeatable)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  iso_area->add_option("--anchor", size_anchor, "the config whose core area the others match")
+      ->required()
+      ->check(CLI::ExistingFile);
+  iso_area->add_option("--area", size_area, "transistor counts (synth/area.sh --csv)")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
+  iso_area->add_option("-o,--output-dir", size_out, "where the sized configs go")->required();
   uint64_t verify_seed = 1;
   int verify_count = 256;
   CLI::App* verify = app.add_subcommand(
@@ -216,6 +233,7 @@ int sc_main(int argc, char** argv) {
                            output_config);
     }
     if (*sweep) return mixpe::Sweep(space_path, sweep_dir, jobs, shard, !no_plot);
+    if (*iso_area) return mixpe::IsoArea(size_configs, size_anchor, size_area, size_out);
     if (*compare) {
       return mixpe::Compare(compare_configs, compare_traces, compare_baseline,
                             mixpe::ParseMapObjective(objective, "--objective"), jobs, compare_csv,

@@ -134,7 +134,7 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     r.run = top.RunLayer(data.formats, schedule, data.activations, data.weights);
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    CompareWithGoldenModel(data.activations, data.weights, &r);
+    CompareWithGoldenModel(config.design, data.activations, data.weights, data.formats.unit, &r);
     finished += r.prediction.cycles;
     bar.Clear();
     PrintCosimLayer(std::cout, config, r);

@@ -107,6 +107,11 @@ CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer
                      " exceeds pe.max_k=" + std::to_string(config.max_k) + " of " +
                      config.source_file + " (the longest unit the accumulator holds exactly)");
   }
+  if (config.design == PeDesign::kInt8Mac && k > config.max_k) {
+    throw InputError("layer " + layer + ": K=" + std::to_string(k) + " exceeds pe.max_k=" +
+                     std::to_string(config.max_k) + " of " + config.source_file +
+                     ": the INT8 core sums all of K exactly before its one dequantization");
+  }
   const int64_t m_tiles = (m + config.rows - 1) / config.rows;
   const int64_t n_tiles = (n + config.cols - 1) / config.cols;
   auto check_block = [&](const char* key, int64_t block, int64_t tiles, const char* side) {

@@ -134,7 +134,7 @@ struct CoreSchedule {
 // multiple of the unit, if the unit exceeds pe.max_k (the longest unit the accumulator holds
 // exactly), if a block is below 1 or larger than the layer's tiles along its side, or if
 // k_chunks does not cut K into whole units (or is above 1 with blocks other than 1 x 1). K
-// itself may exceed pe.max_k.
+// itself may exceed pe.max_k, except on the INT8 design, whose core sums all of K exactly.
 CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,
                           int64_t k, int64_t n, int unit, const TilePlan& plan);
 inline CoreSchedule TileCoreGemm(const HardwareConfig& config, const std::string& layer, int64_t m,

@@ -33,6 +33,7 @@ const std::vector<std::string>& LayerKeys() {
                                                 "n",
                                                 "weights",
                                                 "activations",
+                                                "design",
                                                 "unit",
                                                 "group",
                                                 "loop_order",
@@ -179,8 +180,9 @@ std::string GroupWidthProblem(const WeightFormat& w, int bits) {
 // The sizes of a layer's rows, columns and segments depend on its formats and tiles only; a
 // hardware config adds the rounding of addresses to DRAM rows and bursts and of regions to buffer
 // words. LayOutMemory on a config that rounds to single bytes gives those sizes without one.
-HardwareConfig ByteGranularConfig(int rows, int cols) {
+HardwareConfig ByteGranularConfig(int rows, int cols, PeDesign design) {
   HardwareConfig config;
+  config.design = design;
   config.rows = rows;
   config.cols = cols;
   config.memory.dram.row_buffer_bytes = 1;
@@ -211,6 +213,7 @@ MadeSchedule Make(const HardwareConfig& config, const GemmLayer& layer, const Ti
     }
   }
   LayerSchedule& s = made.schedule;
+  s.design = config.design;
   s.weights_format = w.Name();
   s.activations_format = made.formats.activations.Name();
   s.core = TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, made.formats.unit, plan);
@@ -416,6 +419,10 @@ class ScheduleParser {
     }
     s_.weights_format = weights_.Name();
     s_.activations_format = activations_.Name();
+    if (!ParsePeDesign(value("design"), &s_.design)) {
+      Fail(line("design"), "design: unknown design '" + value("design") +
+                               "', expected mixpe, int8_mac, fp16_mac, bitfusion or ant");
+    }
 
     // The weight group, the activation block and the unit, by ResolveLayerFormats' rule.
     const ReductionBlocks blocks = ReductionBlocksOf(weights_, activations_, c.k);
@@ -693,8 +700,8 @@ class ScheduleParser {
     formats.unit = s_.core.unit;
     MemoryLayout derived;
     try {
-      derived = LayOutMemory(ByteGranularConfig(s_.core.array_rows, s_.core.array_cols), formats,
-                             s_.core, s_.layout.group_bits);
+      derived = LayOutMemory(ByteGranularConfig(s_.core.array_rows, s_.core.array_cols, s_.design),
+                             formats, s_.core, s_.layout.group_bits);
     } catch (const InputError& e) {
       Fail(LineOf("k_chunks"), std::string("k_chunks: ") + e.what());
     }
@@ -702,6 +709,7 @@ class ScheduleParser {
     l.weight_bits = derived.weight_bits;
     l.activation_bits = derived.activation_bits;
     l.weight_scale_bytes = derived.weight_scale_bytes;
+    l.channel_scale_bytes = derived.channel_scale_bytes;
     l.activation_scale_bytes = derived.activation_scale_bytes;
     l.activation_block = derived.activation_block;
     l.token_scales = derived.token_scales;
@@ -931,6 +939,7 @@ std::string WriteSchedule(const LayerSchedule& schedule) {
   out << "n=" << c.n << '\n';
   out << "weights=" << schedule.weights_format << '\n';
   out << "activations=" << schedule.activations_format << '\n';
+  out << "design=" << PeDesignName(schedule.design) << '\n';
   out << "unit=" << c.unit << '\n';
   out << "group=" << l.group << '\n';
   out << "loop_order=" << LoopOrderName(c.loop_order) << '\n';
@@ -1025,6 +1034,11 @@ void CheckScheduleAgainstConfig(const LayerSchedule& schedule, const HardwareCon
                              "exactly");
   }
 
+  if (schedule.design != config.design) {
+    compare.Fail("design", std::string("the schedule is for a pe.design=") +
+                               PeDesignName(schedule.design) + " core, but " + config_text +
+                               " is pe.design=" + PeDesignName(config.design));
+  }
   GemmLayer layer;
   layer.name = c.layer;
   layer.m = c.m;

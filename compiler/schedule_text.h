@@ -31,8 +31,9 @@ struct ScheduleSource {
 };
 
 struct LayerSchedule {
-  std::string weights_format;      // as WeightFormat::Name() prints it
-  std::string activations_format;  // as ActivationFormat::Name() prints it
+  PeDesign design = PeDesign::kMixpe;  // the core's (pe.design): it decides the scales' layout
+  std::string weights_format;          // as WeightFormat::Name() prints it
+  std::string activations_format;      // as ActivationFormat::Name() prints it
   CoreSchedule core;
   MemoryLayout layout;
   ScheduleSource source;  // not part of the schedule: where it was read from

@@ -78,31 +78,61 @@ AreaTable LoadAreaTable(const std::string& path) {
     } else if (f[0] == "weight_expand_int8" || f[0] == "weight_to_fp16") {
       // The baselines' per-element weight dequantizers: "weight_to_fp16 W", ...
       table.transistors[f[0] + " " + std::to_string(number_of(f[1], "weight_bits"))] = transistors;
+    } else if (f[0] == "int8_column" || f[0] == "fp16_column") {
+      // The baseline cores' column units for columns of `rows` outputs: "int8_column acc rows".
+      table.transistors[f[0] + " " + std::to_string(number_of(f[4], "acc_bits")) + " " +
+                        std::to_string(number_of(f[5], "rows"))] = transistors;
     } else {
       fail("unknown unit '" + f[0] +
            "', expected pe, fp16_align, group_dequant, pe_multiplier, pe_fp16_mac, "
-           "weight_expand_int8 or weight_to_fp16");
+           "weight_expand_int8, weight_to_fp16, int8_column or fp16_column");
     }
   }
   return table;
 }
 
 int64_t CoreTransistors(const HardwareConfig& config, const AreaTable& table) {
+  const CoreArea area = CoreAreaOf(config, table);
+  if (area.pe == 0 || area.column == 0) return 0;
+  return int64_t{config.rows} * config.cols * area.pe + int64_t{config.cols} * area.column +
+         area.shared;
+}
+
+CoreArea CoreAreaOf(const HardwareConfig& config, const AreaTable& table) {
   auto find = [&](const std::string& key) -> int64_t {
     const auto it = table.transistors.find(key);
     return it == table.transistors.end() ? 0 : it->second;
   };
-  const int64_t pe = find(PeKey(config.weight_bits, config.activation_bits, HasFp4Weights(config),
-                                config.accumulator_bits));
-  const int64_t dequant =
-      find(DequantKey(config.weight_bits, config.accumulator_bits, config.rows));
+  const std::string acc = std::to_string(config.accumulator_bits);
+  const std::string rows = std::to_string(config.rows);
+  const std::string w = std::to_string(config.weight_bits);
+  CoreArea area;
+  if (config.design == PeDesign::kInt8Mac) {
+    // INT8 x INT8 multiplier PEs; per column the INT8 expander and the column unit.
+    area.pe = find("pe_multiplier " + PeWidths(8, 8, false, config.accumulator_bits));
+    const int64_t expand = find("weight_expand_int8 " + w);
+    const int64_t column = find("int8_column " + acc + " " + rows);
+    area.column = expand > 0 && column > 0 ? expand + column : 0;
+    return area;
+  }
+  if (config.design == PeDesign::kFp16Mac) {
+    area.pe = find("pe_fp16_mac " + PeWidths(16, 16, false, 32));
+    const int64_t to_fp16 = find("weight_to_fp16 " + w);
+    const int64_t column = find("fp16_column 32 " + rows);
+    area.column = to_fp16 > 0 && column > 0 ? to_fp16 + column : 0;
+    return area;
+  }
+  if (config.design != PeDesign::kMixpe) return area;  // no RTL, no area
+  area.pe = find(PeKey(config.weight_bits, config.activation_bits, HasFp4Weights(config),
+                       config.accumulator_bits));
+  area.column = find(DequantKey(config.weight_bits, config.accumulator_bits, config.rows));
   bool fp16 = false;
   for (const ActivationFormat& f : config.activation_formats) {
     fp16 |= f.family == ActivationFamily::kFp16;
   }
-  const int64_t align = fp16 ? find("fp16_align") : 0;
-  if (pe == 0 || dequant == 0 || (fp16 && align == 0)) return 0;
-  return int64_t{config.rows} * config.cols * pe + int64_t{config.cols} * dequant + align;
+  area.shared = fp16 ? find("fp16_align") : 0;
+  if (fp16 && area.shared == 0) area.column = 0;  // unknown as a whole
+  return area;
 }
 
 }  // namespace mixpe

@@ -15,18 +15,33 @@ namespace mixpe {
 
 struct AreaTable {
   std::string source_file;
-  // "pe W A fp4 acc", "fp16_align", "group_dequant W acc rows" -> transistors.
+  // "pe W A fp4 acc", "fp16_align", "group_dequant W acc rows"; the baselines' "pe_multiplier W A
+  // fp4 acc", "pe_fp16_mac W A fp4 acc", "weight_expand_int8 W", "weight_to_fp16 W",
+  // "int8_column acc rows", "fp16_column acc rows" -> transistors.
   std::map<std::string, int64_t> transistors;
 };
+
+// A core's area by part: each PE, each column's units (its dequantization, and a baseline's
+// per-element weight dequantizer), and what all columns share (MixPE's FP16 aligner). 0 where the
+// table lacks a unit.
+struct CoreArea {
+  int64_t pe = 0;
+  int64_t column = 0;
+  int64_t shared = 0;
+};
+CoreArea CoreAreaOf(const HardwareConfig& config, const AreaTable& table);
 
 // Reads the CSV synth/area.sh --csv writes; throws InputError naming the file and line on anything
 // else.
 AreaTable LoadAreaTable(const std::string& path);
 
-// The core's transistors: rows x cols PEs (pe.weight_bits x pe.activation_bits, with the FP4 mode
-// if a weight format needs it, at pe.accumulator_bits) + cols per-group dequantization units (for
-// columns of `rows` outputs) + one FP16 aligner if the config lists fp16 activations. 0 if the
-// table lacks any of them.
+// The core's transistors: rows x cols PEs + cols column units + the shared ones (CoreAreaOf).
+// MixPE: its PE (pe.weight_bits x pe.activation_bits, with the FP4 mode if a weight format needs
+// it, at pe.accumulator_bits), a per-group dequantization unit per column (for columns of `rows`
+// outputs) and one FP16 aligner if the config lists fp16 activations. INT8: the W8A8 multiplier
+// PE, per column the INT8 expander and the INT8 column unit. FP16: the FP16 MAC PE, per column
+// the FP16 weight dequantizer and the FP32 column unit. 0 if the table lacks any of them (and for
+// the designs without RTL).
 int64_t CoreTransistors(const HardwareConfig& config, const AreaTable& table);
 
 }  // namespace mixpe

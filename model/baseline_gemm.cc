@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "model/baseline_pe.h"
@@ -20,8 +21,9 @@ uint32_t Code8(int64_t v) { return static_cast<uint32_t>(v) & 0xFFu; }
 
 TwoLevelWeights ToTwoLevelInt8(const BlockedTensor& w, int mult_bits) {
   if (w.scale_type != ScaleType::kFp16 || !w.zero_points.empty() || w.unit_exponent != 0) {
-    throw InputError("the INT8 baseline's two-level scales take symmetric integer groups with "
-                     "FP16 scales");
+    throw InputError(
+        "the INT8 baseline's two-level scales take symmetric integer groups with "
+        "FP16 scales");
   }
   if (mult_bits < 1 || mult_bits > 7) {
     throw InputError("a group multiplier of " + std::to_string(mult_bits) + " bits");
@@ -57,8 +59,8 @@ TwoLevelWeights ToTwoLevelInt8(const BlockedTensor& w, int mult_bits) {
       // s_g / S_n of two FP16 values is no closer to a half-integer than 2^-22 unless it is one,
       // so rounding the double quotient to nearest, ties to even, is the exact rounding.
       const double ratio = s > 0 ? w.scales[n * groups + g].ToDouble() / s : 1.0;
-      const int64_t u = std::clamp<int64_t>(static_cast<int64_t>(std::nearbyint(ratio)), 1,
-                                            largest_mult);
+      const int64_t u =
+          std::clamp<int64_t>(static_cast<int64_t>(std::nearbyint(ratio)), 1, largest_mult);
       t.multipliers[n * groups + g] = static_cast<uint8_t>(u);
       for (int64_t kk = g * w.block; kk < (g + 1) * w.block; ++kk) {
         const int64_t value = w.units[n * w.k + kk] * u;
@@ -101,8 +103,8 @@ std::vector<uint32_t> Fp16MacGemm(const BlockedTensor& a, const BlockedTensor& w
     for (int64_t kk = 0; kk < w.k; ++kk) {
       const size_t b = w.BlockIndex(n, kk);
       const int64_t zero = w.zero_points.empty() ? 0 : w.zero_points[b];
-      fp16_weights[n * w.k + kk] = to_fp16.Dequantize(
-          Code8(w.units[n * w.k + kk]), Code8(zero), static_cast<uint16_t>(w.scale_codes[b]));
+      fp16_weights[n * w.k + kk] = to_fp16.Dequantize(Code8(w.units[n * w.k + kk]), Code8(zero),
+                                                      static_cast<uint16_t>(w.scale_codes[b]));
     }
   }
   std::vector<uint32_t> y(static_cast<size_t>(a.rows * w.rows));
@@ -121,6 +123,27 @@ std::vector<uint32_t> Fp16MacGemm(const BlockedTensor& a, const BlockedTensor& w
     }
   }
   return y;
+}
+
+std::vector<uint32_t> DesignGemm(PeDesign design, const BlockedTensor& activations,
+                                 const BlockedTensor& weights, int unit) {
+  std::vector<float> y;
+  switch (design) {
+    case PeDesign::kMixpe:
+      y = MpGemm(activations, weights);
+      break;
+    case PeDesign::kInt8Mac:
+      y = Int8MacGemm(activations, ToTwoLevelInt8(weights));
+      break;
+    case PeDesign::kFp16Mac:
+      return Fp16MacGemm(activations, weights, unit);
+    default:
+      throw InputError(std::string("pe.design=") + PeDesignName(design) +
+                       " has no RTL, so no bit-exact outputs");
+  }
+  std::vector<uint32_t> bits(y.size());
+  std::memcpy(bits.data(), y.data(), y.size() * sizeof(float));
+  return bits;
 }
 
 }  // namespace mixpe

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/hardware_config.h"
 #include "model/quantize.h"
 
 namespace mixpe {
@@ -27,7 +28,7 @@ struct TwoLevelWeights {
   // The weights the INT8 PE multiplies: N rows of K INT8 values code * u (codes and units alike,
   // two's complement), one block of all of K per row, whose scale is S_n (FP16).
   BlockedTensor expanded;
-  int group = 0;                     // elements of K per multiplier (the source's group)
+  int group = 0;  // elements of K per multiplier (the source's group)
   int mult_bits = 0;
   std::vector<uint8_t> multipliers;  // N x K/group: u_g,n, output-channel major
 };
@@ -45,5 +46,12 @@ std::vector<float> Int8MacGemm(const BlockedTensor& activations, const TwoLevelW
 // elements (a divisor of K, as the schedule cuts them). Throws InputError on other formats.
 std::vector<uint32_t> Fp16MacGemm(const BlockedTensor& activations, const BlockedTensor& weights,
                                   int unit);
+
+// The outputs (M x N FP32 bit patterns, row-major) of a core of `design` for these operands and
+// reduction units of `unit` elements: MpGemm for MixPE, Int8MacGemm of the two-level weights, or
+// Fp16MacGemm. Throws InputError for a design without RTL (its outputs are not modelled) and as
+// those do.
+std::vector<uint32_t> DesignGemm(PeDesign design, const BlockedTensor& activations,
+                                 const BlockedTensor& weights, int unit);
 
 }  // namespace mixpe

@@ -1,8 +1,9 @@
-// Operands of the MixPE core; see core_operands.h.
+// Operands of the MixPE core and of the baseline cores; see core_operands.h.
 #include "model/core_operands.h"
 
 #include <string>
 
+#include "model/baseline_gemm.h"
 #include "model/gemm_operands.h"
 #include "model/input_error.h"
 #include "model/mpgemm.h"
@@ -101,6 +102,96 @@ CoreOperands PrepareCoreOperands(const BlockedTensor& activations, const Blocked
     }
   }
   ops.row_scale_bits = RowScaleBits(a, w);
+  return ops;
+}
+
+CoreOperands PrepareBaselineCoreOperands(const BlockedTensor& a, const BlockedTensor& w,
+                                         PeDesign design, const CoreWidths& widths, int unit) {
+  if (design != PeDesign::kInt8Mac && design != PeDesign::kFp16Mac) {
+    throw InputError(std::string("pe.design=") + PeDesignName(design) +
+                     " has no baseline core operands (int8_mac and fp16_mac have)");
+  }
+  const std::string core = std::string("the ") + PeDesignName(design) + " core";
+  if (a.k != w.k) {
+    throw InputError("activations have K=" + std::to_string(a.k) +
+                     " but weights K=" + std::to_string(w.k));
+  }
+  if (w.scale_type != ScaleType::kFp16 || w.unit_exponent != 0) {
+    throw InputError(core + " takes integer group weights with FP16 scales");
+  }
+  // A unit's weights must share one group: their multiplier or scale and zero point go with
+  // every element and are constant over the unit.
+  if (unit < 1 || a.k % unit != 0 || w.block % unit != 0) {
+    throw InputError(core + ": a reduction unit of " + std::to_string(unit) +
+                     " elements does not divide K=" + std::to_string(a.k) +
+                     " and the weight group of " + std::to_string(w.block));
+  }
+
+  CoreOperands ops;
+  ops.design = design;
+  ops.m = a.rows;
+  ops.k = a.k;
+  ops.n = w.rows;
+  ops.unit = unit;
+  const int64_t units = ops.units_per_row();
+  const size_t weight_units = static_cast<size_t>(ops.n * units);
+  // Activation scales are 1 on both baselines (the INT8 per-token scale is the row scale).
+  ops.activation_scales.assign(static_cast<size_t>(ops.m * units), CoreScale{});
+  ops.zero_points.assign(weight_units, 0);
+  ops.weight_codes.resize(w.units.size());
+  for (size_t i = 0; i < w.units.size(); ++i) {
+    ops.weight_codes[i] = ElementCode(w.units[i], widths.weight_bits, "weights");
+  }
+
+  if (design == PeDesign::kInt8Mac) {
+    if (a.row_scale_codes.empty() || a.block != a.k || a.scale_type != ScaleType::kNone) {
+      throw InputError(core + " takes INT8 per-token activations");
+    }
+    const TwoLevelWeights two_level = ToTwoLevelInt8(w);
+    ops.activation_codes.resize(a.units.size());
+    for (size_t i = 0; i < a.units.size(); ++i) {
+      ops.activation_codes[i] = ElementCode(a.units[i], widths.activation_bits, "activations");
+    }
+    ops.weight_multipliers.resize(weight_units);
+    ops.weight_scales.resize(weight_units);
+    const int64_t groups = w.blocks_per_row();
+    for (int64_t n = 0; n < ops.n; ++n) {
+      // The channel scale S_n, the same for every unit of the channel.
+      const CoreScale channel =
+          SideScale(two_level.expanded.scales[n], 0, widths, "weight channel scales");
+      for (int64_t u = 0; u < units; ++u) {
+        ops.weight_scales[n * units + u] = channel;
+        ops.weight_multipliers[n * units + u] =
+            two_level.multipliers[n * groups + u * unit / two_level.group];
+      }
+    }
+    ops.row_scale_bits = RowScaleBits(a, two_level.expanded);
+    return ops;
+  }
+
+  // kFp16Mac.
+  if (a.scale_type != ScaleType::kNone || !a.row_scale_codes.empty()) {
+    throw InputError(core + " takes FP16 activations");
+  }
+  if (widths.activation_bits != 16) {
+    throw InputError(core + " takes 16-bit activations (FP16 bit patterns), not " +
+                     std::to_string(widths.activation_bits) + "-bit");
+  }
+  ops.activation_codes.resize(a.codes.size());
+  for (size_t i = 0; i < a.codes.size(); ++i) ops.activation_codes[i] = a.codes[i] & 0xFFFFu;
+  ops.weight_scales.assign(weight_units, CoreScale{});
+  ops.weight_scale_fp16.resize(weight_units);
+  for (int64_t n = 0; n < ops.n; ++n) {
+    for (int64_t u = 0; u < units; ++u) {
+      const size_t block = w.BlockIndex(n, u * unit);
+      ops.weight_scale_fp16[n * units + u] = w.scale_codes[block] & 0xFFFFu;
+      if (!w.zero_points.empty()) {
+        ElementCode(w.zero_points[block], widths.weight_bits, "weight zero points");
+        ops.zero_points[n * units + u] = w.zero_points[block];
+      }
+    }
+  }
+  ops.row_scale_bits.assign(static_cast<size_t>(ops.m), 0x3F800000u);  // 1.0f
   return ops;
 }
 

@@ -45,7 +45,7 @@ std::string DesignWeightMismatch(const WeightFormat& format, PeDesign design) {
     return format.Name() + " has shared block scales; " + pe +
            " runs integer weights in groups (intB_gG, intB_gG_asym, intB_gch)";
   }
-  if (!format.mixed_bits.empty() && design != PeDesign::kFp16Mac) {
+  if (!format.mixed_bits.empty()) {
     return format.Name() + " mixes code widths per group; " + pe + " runs one width a layer";
   }
   if (format.asymmetric && design == PeDesign::kInt8Mac) {
@@ -179,7 +179,7 @@ BufferConfig ReadBuffer(const YamlMap& buffer) {
 
 NocConfig ReadNoc(const YamlMap& noc, const HardwareConfig& config) {
   noc.RejectUnknownKeys(
-      {"topology", "link_bytes", "hop_latency_cycles", "mesh_columns", "mesh_rows"});
+      {"topology", "link_bytes", "hop_latency_cycles", "mesh_columns", "mesh_rows", "lanes"});
   NocConfig n;
   const std::string topology = noc.Choice("topology", {"bus", "mesh"});
   n.topology = topology == "mesh" ? NocConfig::Topology::kMesh : NocConfig::Topology::kBus;
@@ -189,8 +189,11 @@ NocConfig ReadNoc(const YamlMap& noc, const HardwareConfig& config) {
     for (const char* key : {"mesh_columns", "mesh_rows"}) {
       if (noc.Has(key)) noc.Fail(key, "only for topology 'mesh' (this NoC is a bus)");
     }
+    if (noc.Has("lanes")) n.lanes = static_cast<int>(noc.Int("lanes", 1, 1024));
     return n;
   }
+  if (noc.Has("lanes"))
+    noc.Fail("lanes", "only for topology 'bus' (a mesh link carries one flit a cycle)");
   // Each router serves a block of PEs: at least one PE column and one PE row.
   n.mesh_columns = static_cast<int>(noc.Int("mesh_columns", 1, 256));
   if (n.mesh_columns > config.cols) {
@@ -297,10 +300,7 @@ HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& pa
   pe.RejectUnknownKeys({"design", "weight_bits", "activation_bits", "accumulator_bits", "max_k"});
   const std::string design =
       pe.Choice("design", {"mixpe", "int8_mac", "fp16_mac", "bitfusion", "ant"});
-  for (PeDesign d : {PeDesign::kMixpe, PeDesign::kInt8Mac, PeDesign::kFp16Mac, PeDesign::kBitFusion,
-                     PeDesign::kAnt}) {
-    if (design == PeDesignName(d)) config.design = d;
-  }
+  ParsePeDesign(design, &config.design);
   const DesignWidths widths = WidthsOf(config.design);
   const std::string for_design = std::string(" for pe.design=") + design;
   // Read wide, so that any unsupported width gets the message listing the supported ones.
@@ -339,7 +339,10 @@ HardwareConfig LoadHardwareConfigYaml(const YamlMap& root, const std::string& pa
     pe.Fail("accumulator_bits", msg.str());
   }
   const int term_bits = DequantTermBits(config.accumulator_bits, config.weight_bits);
-  if (config.design == PeDesign::kMixpe && term_bits > kMaxDequantTermBits) {
+  // The INT8 core dequantizes its sums with the same unit (rtl/mixpe_column_dequant.sv).
+  const bool group_dequant =
+      config.design == PeDesign::kMixpe || config.design == PeDesign::kInt8Mac;
+  if (group_dequant && term_bits > kMaxDequantTermBits) {
     std::ostringstream msg;
     msg << config.accumulator_bits << " bits is too wide for the dequantization datapath: "
         << "accumulator_bits + weight_bits + 1 + 22 + 1 = " << term_bits << " exceeds "
@@ -418,7 +421,20 @@ const char* PeDesignName(PeDesign design) {
   return "";
 }
 
-bool IsRtlDesign(PeDesign design) { return design == PeDesign::kMixpe; }
+bool ParsePeDesign(const std::string& name, PeDesign* design) {
+  for (PeDesign d : {PeDesign::kMixpe, PeDesign::kInt8Mac, PeDesign::kFp16Mac, PeDesign::kBitFusion,
+                     PeDesign::kAnt}) {
+    if (name == PeDesignName(d)) {
+      *design = d;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsRtlDesign(PeDesign design) {
+  return design == PeDesign::kMixpe || design == PeDesign::kInt8Mac || design == PeDesign::kFp16Mac;
+}
 
 PeThroughput ThroughputOf(const HardwareConfig& config) {
   PeThroughput t;

@@ -31,7 +31,10 @@ enum class Dataflow { kOutputStationary };
 enum class PeDesign { kMixpe, kInt8Mac, kFp16Mac, kBitFusion, kAnt };
 // "mixpe", "int8_mac", "fp16_mac", "bitfusion", "ant": the names of pe.design.
 const char* PeDesignName(PeDesign design);
-// Whether the design's core exists in RTL and is co-simulated; the others are analytical.
+// The design named `name` (as PeDesignName gives it); false if none is.
+bool ParsePeDesign(const std::string& name, PeDesign* design);
+// Whether the design's core exists in RTL (rtl/mixpe_core.sv: kMixpe, and kInt8Mac and kFp16Mac
+// as its PeKind 1 and 2) and can be built and co-simulated; the others are analytical.
 bool IsRtlDesign(PeDesign design);
 
 // memory.dram: the off-chip memory behind one channel (docs/memory-model.md gives the timing
@@ -81,6 +84,7 @@ struct NocConfig {
   int hop_latency_cycles = 0;
   int mesh_columns = 1;  // mesh only (1 for a bus): at most array.cols
   int mesh_rows = 1;     // mesh only (1 for a bus): at most array.rows
+  int lanes = 1;         // bus only: flits the bus carries a cycle (noc.lanes; absent: 1)
 };
 
 struct HardwareConfig {

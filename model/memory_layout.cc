@@ -53,7 +53,7 @@ LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
     z.weight_column_start[n + 1] = z.weight_column_start[n] + z.weight_column[n];
     z.zero_point_column_start[n + 1] = z.zero_point_column_start[n] + z.zero_point_column[n];
   }
-  z.weight_scale_column = groups * l.weight_scale_bytes;
+  z.weight_scale_column = l.channel_scale_bytes + groups * l.weight_scale_bytes;
   z.activation_row = CeilDiv(l.chunk_k * l.activation_bits, 8);
   z.activation_scale_row = l.token_scales
                                ? 2
@@ -178,6 +178,12 @@ MemoryLayout LayOutMemory(const HardwareConfig& config, const LayerFormats& form
   l.weight_bits = w.element.bits;
   l.activation_bits = a.element.bits;
   l.weight_scale_bytes = ScaleBytes(w.scale_type());
+  if (config.design == PeDesign::kInt8Mac) {
+    // Two-level scales (docs/numerics.md, section 12.1): a byte per group multiplier, after the
+    // channel's FP16 scale.
+    l.weight_scale_bytes = 1;
+    l.channel_scale_bytes = 2;
+  }
   l.token_scales = a.family == ActivationFamily::kInt8PerToken;
   const bool block_scales =
       a.family == ActivationFamily::kMx || a.family == ActivationFamily::kNvFp4;
@@ -313,8 +319,9 @@ ByteRange UnitSlice(const MemoryLayout& l, const CoreSchedule& s, DataPart part,
     }
     case DataPart::kWeightScales:
       if (k0 % l.group != 0 || l.weight_scale_bytes == 0) return r;
-      r.begin = start + k0 / l.group * l.weight_scale_bytes;
+      r.begin = start + l.channel_scale_bytes + k0 / l.group * l.weight_scale_bytes;
       r.end = r.begin + l.weight_scale_bytes;
+      if (k0 == 0) r.begin = start;  // the chunk's first unit takes the channel scale too
       return r;
     case DataPart::kActivationCodes:
       r.begin = start + k0 * l.activation_bits / 8;

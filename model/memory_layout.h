@@ -73,7 +73,10 @@ struct MemoryLayout {
   int group = 0;                   // G: elements of K per weight group (K for per-channel groups)
   int weight_bits = 0;             // the weight format's widest code
   int activation_bits = 0;         // the activation format's code width
-  int weight_scale_bytes = 0;      // per group: 2 (FP16), 1 (E8M0, E4M3)
+  int weight_scale_bytes = 0;      // per group: 2 (FP16), 1 (E8M0, E4M3, the INT8 design's
+                                   // group multiplier)
+  int channel_scale_bytes = 0;     // per output channel and chunk, before its group values: 2 (the
+                                   // INT8 design's FP16 channel scale S_n), 0 otherwise
   int activation_scale_bytes = 0;  // per block (MX E8M0, NVFP4 E4M3); 0 otherwise
   int activation_block = 0;        // elements of K per activation scale (MX, NVFP4); K otherwise
   bool token_scales = false;       // INT8 per token: one FP16 scale per row
@@ -132,7 +135,9 @@ std::array<int64_t, kBufferKinds> WorkingSet(const MemoryLayout& layout,
 // (activation parts) `index` of tile `t` takes, within the part's segment of the unit's step
 // (every chunk's segment is laid out alike, so only the unit's place in its chunk matters):
 //   weight codes        the unit's U codes;
-//   weight scales       the scale of the unit's group, with the group's first unit only;
+//   weight scales       the scale of the unit's group, with the group's first unit only (the
+//                       INT8 design: the group's multiplier, after the channel's FP16 scale with
+//                       the chunk's first unit);
 //   zero points         the byte(s) holding the group's zero point, with its first unit only;
 //   activation codes    the unit's U codes;
 //   activation scales   MX, NVFP4: the block's scale, with the block's first unit only;

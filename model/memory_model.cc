@@ -435,7 +435,8 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
   p.prologue_cycles = timer.Batch(p.dram_batches[0], 0);
   // Step 0's first unit waits for its packets: they follow the loads onto the NoC.
   TrafficCache traffic_of(config, seg, s);
-  p.noc_first_unit_cycles = traffic_of.Of(0).first_unit_flits;
+  p.noc_first_unit_cycles = CeilDiv(traffic_of.Of(0).first_unit_flits,
+                                    noc.topology == NocConfig::Topology::kBus ? noc.lanes : 1);
   int64_t b = p.prologue_cycles + p.noc_first_unit_cycles + p.noc_fill_cycles;
   int64_t last_output = 0;  // E: the last output of any tile in the output buffer
   int64_t last_dma = 0;     // the end of the last step's batch
@@ -463,8 +464,9 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
     const int64_t outbound = traffic.outbound_flits;
     ev.noc_flits += inbound + outbound;
     ev.noc_flit_hops += traffic.flit_hops;
-    sm.noc_cycles = noc.topology == NocConfig::Topology::kBus ? inbound + outbound
-                                                              : std::max(inbound, outbound);
+    sm.noc_cycles = noc.topology == NocConfig::Topology::kBus
+                        ? CeilDiv(inbound + outbound, noc.lanes)
+                        : std::max(inbound, outbound);
     const int64_t stretched = std::max(c, sm.noc_cycles);
     if (stores) {
       // The tile's last FP32 output: its own core latency (CoreCycles of the tile alone) after

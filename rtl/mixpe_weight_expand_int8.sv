@@ -10,11 +10,8 @@
 // The product always fits eight bits, checked at elaboration: |code * mult| <= 2^(WeightBits-1)
 // * (2^MultBits - 1), at most 8 * 15 = 120 at the default widths. A zero multiplier is not a
 // group multiplier the format produces; it would give 0 (the unit has no valid input to qualify a
-// check on it). The golden model is model/baseline_pe.h (ExpandWeightToInt8).
+// check on it). The golden model is model/baseline_pe.h (MixpeWeightExpandInt8).
 //
-// rtl/rtl.f lists this unit beside mixpe_core, which does not instantiate it: a second top-level
-// module there, which lint accepts for this module only.
-/* verilator lint_off MULTITOP */
 module mixpe_weight_expand_int8 #(
   parameter int unsigned WeightBits = 4,  // signed width of the weight code: 2, 3 or 4
   parameter int unsigned MultBits   = 4   // unsigned width of the group multiplier
@@ -23,7 +20,6 @@ module mixpe_weight_expand_int8 #(
   input  logic [MultBits-1:0]   mult_i,   // integer multiplier of the weight's group, >= 1
   output logic [7:0]            weight_o  // INT8: code_i * mult_i
 );
-/* verilator lint_on MULTITOP */
 
   localparam int          MaxMult  = (1 << MultBits) - 1;
   // Wide enough for every product, and for the eight result bits.

@@ -25,9 +25,6 @@
 // whatever the scale's payload and sign; an Inf scale times a nonzero difference is +-Inf, and so
 // is a product whose rounded magnitude is beyond 65504.
 //
-// rtl/rtl.f lists this unit beside mixpe_core, which does not instantiate it: a second top-level
-// module there, which lint accepts for this module only.
-/* verilator lint_off MULTITOP */
 module mixpe_weight_to_fp16 #(
   parameter int unsigned WeightBits = 4  // signed width of the weight code and the zero point
 ) (
@@ -36,7 +33,6 @@ module mixpe_weight_to_fp16 #(
   input  logic [15:0]           scale_i,  // FP16 scale of the weight's group
   output logic [15:0]           weight_o  // FP16: rne_fp16((code_i - zero_i) * scale_i)
 );
-/* verilator lint_on MULTITOP */
 
   if (WeightBits < 2 || WeightBits > 8) begin : g_bad_params
     $error("mixpe_weight_to_fp16: WeightBits must be in [2, 8]");

@@ -9,8 +9,7 @@ rtl/mixpe_fp32_mul.sv
 rtl/mixpe_group_dequant.sv
 rtl/mixpe_row_side.sv
 rtl/mixpe_column_dequant.sv
-rtl/mixpe_core.sv
-// Edge units of the baseline arrays (docs/area.md), instantiated by nothing listed here: lint
-// sees them as more top-level modules, which they waive; keep them after mixpe_core.
+// The per-element weight dequantizers of the baseline cores (mixpe_core, PeKind 1 and 2).
 rtl/mixpe_weight_to_fp16.sv
 rtl/mixpe_weight_expand_int8.sv
+rtl/mixpe_core.sv

@@ -1,20 +1,47 @@
 #!/usr/bin/env bash
-# Regenerates docs/results.md and its plots (docs/results/) from runs: every design of
-# configs/reference/ on every trace of traces/reference/, costed by `mixpe compare` (the mapper and
-# the analytical memory model), normalized to the FP16 design; the tables and plots are made from
-# that run's CSV, nothing is copied from elsewhere. docs/baselines.md describes the designs.
-# usage: scripts/results.sh [build-dir] [output-root]
-#   make results runs it; the build dir (default build/) needs the mixpe target. The page goes to
-#   <output-root>/docs/results.md (default: this repository), its files to docs/results/ beside it;
-#   tests/results_page_test.sh regenerates it elsewhere and compares it with the committed one.
+# Regenerates docs/results.md and its files (docs/results/) from runs, nothing copied from elsewhere:
+# - the reference setup: every design of configs/reference/ on every trace of traces/reference/,
+#   costed by `mixpe compare` (the mapper and the analytical memory model), normalized to FP16;
+# - the RTL-grounded comparison: the yosys area table (synth/area.sh --csv), the designs with RTL
+#   sized to the FP16 design's core area (`mixpe iso-area`), each built (its RTL verilated) and
+#   co-simulated on every trace (`mixpe run`), cycles from the co-simulation, energy from its
+#   counted events; beside each, the analytical model's figures for the same config.
+# docs/baselines.md describes the designs and every assumption.
+# usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl] [--jobs N]
+#                           [--models LIST]
+#   --build    where mixpe is built (default build/) and the designs' builds go (DIR/results-*)
+#   --out      write <out>/docs/results.md and <out>/docs/results/ (default: this repository)
+#   --rtl-from take the RTL-grounded figures from an earlier run's docs/results/rtl.csv (with its
+#              iso_area.md beside it) instead of synthesizing and co-simulating (about an hour on
+#              two cores); tests/results_page_test.sh regenerates the page that way
+#   --no-rtl   leave the RTL-grounded comparison out (the page says so)
+#   --models   only these traces of traces/reference/ (comma-separated names, e.g. vit_base), for a
+#              quick look
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
+build=$root/build
+out_root=$root
+rtl_from=
+jobs=$(nproc)
+only_models=()
+no_rtl=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build) build=$(cd "$2" && pwd); shift 2 ;;
+    --out) mkdir -p "$2"; out_root=$(cd "$2" && pwd); shift 2 ;;
+    --rtl-from) rtl_from=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --models) IFS=, read -r -a only_models <<<"$2"; shift 2 ;;
+    --no-rtl) no_rtl=1; shift ;;
+    *) echo "usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl]" \
+         "[--jobs N] [--models LIST]" >&2
+       exit 2 ;;
+  esac
+done
 mixpe=$build/mixpe
-[ -x "$mixpe" ] || { echo "error: $mixpe not built (make build, or give the build dir)" >&2; exit 2; }
+[ -x "$mixpe" ] || { echo "error: $mixpe not built (make build, or give --build)" >&2; exit 2; }
 command -v gnuplot >/dev/null || { echo "error: gnuplot is missing (scripts/install-deps.sh)" >&2; exit 2; }
 
-out_root=$(mkdir -p "${2:-$root}" && cd "${2:-$root}" && pwd)
 cd "$root"
 out=$out_root/docs/results
 mkdir -p "$out"
@@ -24,6 +51,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The designs in the order of the tables and plots, the baseline first.
 designs=(fp16_mac int8_mac bitfusion ant mixpe_w4a16 mixpe_w4a8)
 models=(opt_6.7b llama2_13b vit_base vit_huge)
+[ ${#only_models[@]} -eq 0 ] || models=("${only_models[@]}")
 config_args=()
 for d in "${designs[@]}"; do config_args+=(-c "configs/reference/$d.yaml"); done
 trace_args=()
@@ -79,6 +107,98 @@ EOF
 }
 bar_chart 18 "time normalized to FP16 (lower is better)" "$out/reference_time.png"
 bar_chart 19 "energy normalized to FP16 (lower is better)" "$out/reference_energy.png"
+
+# --- The RTL-grounded comparison --------------------------------------------------------------
+rtl_designs=(fp16_mac int8_mac mixpe_w4a16 mixpe_w4a8)
+rtl_csv=$out/rtl.csv
+if [ "$no_rtl" = 1 ]; then
+  :
+elif [ -n "$rtl_from" ]; then
+  if [ "$rtl_from" != "$(cd "$out" && pwd)/rtl.csv" ]; then
+    cp "$rtl_from" "$rtl_csv"
+    cp "$(dirname "$rtl_from")/iso_area.md" "$out/iso_area.md"
+  fi
+else
+  # Transistors of every unit, then every design sized to the FP16 design's core area.
+  bash synth/area.sh --csv "$out/area_table.csv"
+  iso_args=()
+  for d in "${rtl_designs[@]}"; do iso_args+=(-c "configs/reference/$d.yaml"); done
+  "$mixpe" iso-area "${iso_args[@]}" --anchor configs/reference/fp16_mac.yaml \
+    --area "$out/area_table.csv" -o "$out/rtl_configs" >"$out/iso_area.md"
+  echo "design,config,pes,model,trace,cycles,model_cycles,energy_uJ,model_energy_uJ,bit_exact" \
+    >"$tmp/rtl.csv"
+  for d in "${rtl_designs[@]}"; do
+    cfg=$out/rtl_configs/$d.yaml
+    name=$(sed -n 's/^name: *//p' "$cfg")
+    pes=$(awk '/^array:/ { a = 1 } a && /rows:/ { r = $2 } a && /cols:/ { c = $2; exit }
+               END { print r * c }' "$cfg")
+    # One build per design: its RTL verilated for its array.
+    cmake -S "$root" -B "$build/results-$d" -DCMAKE_BUILD_TYPE=Release -DMIXPE_CONFIG="$cfg" \
+      >/dev/null
+    cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
+    for m in "${models[@]}"; do
+      trace=traces/reference/$m.yaml
+      echo "co-simulating $name on $trace" >&2
+      "$build/results-$d/mixpe" run --config "$cfg" --trace "$trace" --csv "$tmp/run.csv" \
+        >"$tmp/run.txt"
+      model=$(sed -n 's/^model: *//p' "$trace")
+      # The run's total row, by column name (sim/cosim/cosim_report.cc, docs/cosim.md).
+      awk -F, -v d="$name" -v c="configs/reference/$d.yaml" -v p="$pes" -v mo="$model" \
+          -v t="$trace" '
+        NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; next }
+        $1 == "total" { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", d, c, p, mo, t,
+                          $col["cycles"], $col["model_cycles"], $col["energy_uJ"],
+                          $col["model_energy_uJ"], $col["bit_exact"] }' "$tmp/run.csv" >>"$tmp/rtl.csv"
+    done
+  done
+  cp "$tmp/rtl.csv" "$rtl_csv"
+fi
+
+if [ "$no_rtl" = 0 ]; then
+# The RTL-grounded figures per model and design, normalized to FP16 on the same model: columns
+# design, model, pes, time (ms), time / FP16, energy (mJ), energy / FP16, cycles against the
+# analytical model (%), energy against it (%), bit-exact. 500 MHz throughout.
+awk -F, 'NR == 1 { next }
+  { n++; d[n] = $1; mo[n] = $4; p[n] = $3; cy[n] = $6; mc[n] = $7; e[n] = $8; me[n] = $9
+    ok[n] = $10; if ($1 ~ /^FP16/) { bc[$4] = $6; be[$4] = $8 } }
+  END { for (i = 1; i <= n; ++i)
+          printf "%s,%s,%s,%.3f,%.3f,%.3f,%.3f,%+.2f,%+.2f,%s\n", d[i], mo[i], p[i],
+                 cy[i] / 500e3, cy[i] / bc[mo[i]], e[i] * 1e-3, e[i] / be[mo[i]],
+                 100 * (cy[i] - mc[i]) / mc[i], 100 * (e[i] - me[i]) / me[i], ok[i] }' \
+  "$rtl_csv" >"$tmp/rtl_rows.csv"
+
+# Clustered bars of column $1 of rtl_rows.csv (a row per model, a column per design).
+rtl_bar_chart() {
+  awk -F, -v col="$1" '
+    { model = $2; sub(/ linear layers.*/, "", model)
+      if (!(model in seen)) { seen[model] = 1; order[++n] = model }
+      if (!($1 in dseen)) { dseen[$1] = 1; dorder[++nd] = $1 }
+      v[model, $1] = $col }
+    END {
+      printf "model"; for (j = 1; j <= nd; ++j) printf " \"%s\"", dorder[j]; printf "\n"
+      for (i = 1; i <= n; ++i) {
+        printf "\"%s\"", order[i]
+        for (j = 1; j <= nd; ++j) printf " %s", v[order[i], dorder[j]]
+        printf "\n"
+      } }' "$tmp/rtl_rows.csv" >"$tmp/rtl_data.txt"
+  gnuplot <<GNUPLOT
+set terminal png size 1000,520 noenhanced
+set output "$3"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key outside right top
+set grid ytics
+set yrange [0:*]
+set ylabel "$2"
+set title "$2, per model (RTL-grounded: iso-area arrays, co-simulated)"
+plot for [i=2:$((${#rtl_designs[@]} + 1))] "$tmp/rtl_data.txt" using i:xtic(1) title columnheader(i)
+GNUPLOT
+}
+rtl_bar_chart 5 "time normalized to FP16 (lower is better)" "$out/rtl_time.png"
+rtl_bar_chart 7 "energy normalized to FP16 (lower is better)" "$out/rtl_energy.png"
+fi
 
 # Geometric mean over the models of a CSV column, for one design.
 geomean() {
@@ -139,8 +259,7 @@ EOF
   two-bit bricks, a 4 x 8-bit product takes 8) and ANT (one every two cycles: a 4-bit PE takes an
   8-bit activation in two passes). The reference gives MixPE-W4A8 a 64 x 64 array against 32 x 32
   for INT8, so most of its lead is its four times as many PEs in what the authors take as the same
-  area; this page's RTL-grounded section (to come with the RTL of the baselines) sizes the arrays
-  from yosys area instead.
+  area; the RTL-grounded comparison below sizes the arrays from yosys area instead.
 - **Dequantization.** MixPE dequantizes once per group of 128 after the integer sum; INT8 and FP16
   dequantize every weight before the MAC (energy per weight and per tile it enters); BitFusion and
   ANT pay the reference's extra GEMM of M x K x N/8 MACs per layer, 12.5% more work.
@@ -153,5 +272,95 @@ EOF
   multiplier PE of that pair.
 EOF
 } >"$out_root/docs/results.md"
+
+# --- The page's RTL-grounded sections ----------------------------------------------------------
+if [ "$no_rtl" = 1 ]; then
+  cat >>"$out_root/docs/results.md" <<'EOF'
+
+## RTL-grounded comparison
+
+Not generated in this run (`scripts/results.sh --no-rtl`): it synthesizes every unit with yosys,
+sizes the designs that exist in RTL to the FP16 design's core area, builds each and co-simulates
+every trace, about an hour on two cores. `make results` runs it.
+EOF
+else
+  geo() {  # geometric mean of rtl_rows.csv column $2 for design $1
+    awk -F, -v d="$1" -v c="$2" '$1 == d { s += log($c); n++ } END { printf "%.3f", exp(s / n) }' \
+      "$tmp/rtl_rows.csv"
+  }
+  ref_geo() {  # the reference setup's geometric mean of reference.csv column $2 for design $1
+    awk -F, -v d="$1" -v c="$2" 'NR > 1 && $1 == d { s += log($c); n++ }
+      END { printf "%.3f", exp(s / n) }' "$csv"
+  }
+  {
+    cat <<EOF
+
+## RTL-grounded comparison
+
+The designs that exist in RTL (FP16, INT8, MixPE-W4A16, MixPE-W4A8), each sized to the core area
+of the FP16 design's 32 x 28 array, counted in transistors by yosys (\`synth/area.sh --csv\`, a
+generic-cell proxy: [area.md](area.md)), rows kept and columns added or removed
+(\`mixpe iso-area\`); their PE energy is the reference's 16/16-bit PE energy scaled by each PE's
+transistors. Every layer is co-simulated (the RTL under Verilator, the DRAM, buffers and NoC in
+SystemC), its outputs checked bit for bit against the design's golden model, its energy the counted
+events priced by the design's table. The sized configs are in \`docs/results/rtl_configs/\`.
+
+EOF
+    cat "$out/iso_area.md" | sed -n '/^|/p'
+    cat <<EOF
+
+![time normalized to FP16, RTL-grounded](results/rtl_time.png)
+
+![energy normalized to FP16, RTL-grounded](results/rtl_energy.png)
+
+| model | design | PEs | time (ms) | time / FP16 | energy (mJ) | energy / FP16 | bit-exact |
+|---|---|---|---|---|---|---|---|
+EOF
+    awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $2, $1, $3, $4, $5, $6, $7,
+               $10 }' "$tmp/rtl_rows.csv"
+    cat <<EOF
+
+Geometric means over the models:
+
+| design | time / FP16 | speedup | energy / FP16 | energy saving |
+|---|---|---|---|---|
+EOF
+    for d in $(cut -d, -f1 "$tmp/rtl_rows.csv" | awk '!seen[$0]++' | tr ' ' '~'); do
+      d=${d//\~/ }
+      t=$(geo "$d" 5)
+      e=$(geo "$d" 7)
+      echo "| $d | $t | $(ratio 1 "$t")x | $e | $(ratio 1 "$e")x |"
+    done
+    cat <<EOF
+
+## Where the RTL-grounded figures differ from the analytical ones, and why
+
+| design | reference setup: time / FP16 | RTL-grounded: time / FP16 | reference: energy / FP16 | RTL-grounded: energy / FP16 | co-simulation against the analytical model, same config: cycles, energy (largest over the models) |
+|---|---|---|---|---|---|
+EOF
+    for d in FP16 INT8 MixPE-W4A16 MixPE-W4A8; do
+      rd="$d iso-area"
+      worst=$(awk -F, -v d="$rd" '$1 == d { c = $8 < 0 ? -$8 : $8; e = $9 < 0 ? -$9 : $9
+                 if (c > mc) { mc = c; sc = $8 } if (e > me) { me = e; se = $9 } }
+               END { printf "%+.2f%%, %+.2f%%", sc, se }' "$tmp/rtl_rows.csv")
+      echo "| $d | $(ref_geo "$d" 18) | $(geo "$rd" 5) | $(ref_geo "$d" 19) | $(geo "$rd" 7) | $worst |"
+    done
+    cat <<'EOF'
+
+- **Array sizes.** The reference gives each design an array size of its own estimate; here yosys
+  sizes them (the table above). MixPE's per-group dequantization unit, one per column with an FP32
+  rounding, adder and multiplier, is larger than a column of its own PEs, so its columns cost more
+  than the PEs alone suggest, and the INT8 design's column unit does the same work once per output.
+- **PE energy.** The reference prices a PE by its precision pair, the same for a shift-and-add PE and
+  a multiplier PE; here each PE's energy scales with its transistors, so the shift-and-add PE's
+  smaller area shows in its energy too.
+- **The co-simulation against the analytical model.** On the same config the two agree to the
+  last column's figures: the co-simulation's DRAM, buffers and NoC move the same bytes cycle by
+  cycle where the model adds them up per tile step (docs/cosim.md, "Agreement with the
+  analytical model").
+EOF
+  } >>"$out_root/docs/results.md"
+fi
+
 echo "wrote $out_root/docs/results.md and, in $out, reference.csv, reference_time.png," \
   "reference_energy.png (mixpe compare: ${seconds} s)"

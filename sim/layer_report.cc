@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "model/baseline_gemm.h"
 #include "model/gemm_operands.h"
 #include "model/input_error.h"
 #include "model/kv_cache.h"
@@ -19,7 +20,11 @@ void PrepareForCore(const HardwareConfig& config, LayerData* data) {
   CoreWidths widths;
   widths.activation_bits = config.activation_bits;
   widths.weight_bits = config.weight_bits;
-  data->core = PrepareCoreOperands(data->activations, data->weights, data->formats.weights, widths);
+  data->core =
+      config.design == PeDesign::kMixpe
+          ? PrepareCoreOperands(data->activations, data->weights, data->formats.weights, widths)
+          : PrepareBaselineCoreOperands(data->activations, data->weights, config.design, widths,
+                                        data->formats.unit);
 }
 
 }  // namespace
@@ -89,12 +94,12 @@ LayerReport CheckLayer(const HardwareConfig& config, const GemmLayer& layer, con
   report.detail = run.error;
   if (run.cycles > 0) {
     report.utilization = static_cast<double>(layer.m) * layer.n * layer.k /
-                         (static_cast<double>(config.rows) * config.cols * run.cycles);
+                         (PeakMacsPerCycle(config) * static_cast<double>(run.cycles));
   }
-  const std::vector<float> expected = MpGemm(data.activations, data.weights);
+  const std::vector<uint32_t> expected =
+      DesignGemm(config.design, data.activations, data.weights, data.formats.unit);
   for (size_t i = 0; i < expected.size(); ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, &expected[i], sizeof bits);
+    const uint32_t bits = expected[i];
     if (bits == run.outputs[i]) continue;
     if (report.mismatches++ == 0 && report.detail.empty()) {
       char buf[160];

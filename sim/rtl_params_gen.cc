@@ -6,9 +6,17 @@
 // Usage: mixpe_rtl_params <config.yaml> <top-module> <out-dir>
 // where <top-module> is mixpe_core (the array with dequantization), mixpe_array (the integer
 // array alone) or mixpe_pe (one PE, for its own tests).
+//
+// pe.design chooses the core (PeKind of every top: 0 mixpe, 1 int8_mac, 2 fp16_mac; the other
+// designs have no RTL and are refused). mixpe_core takes the config's widths as they are (for the
+// baselines WeightBits is the stored code width, which the core dequantizes per element);
+// mixpe_array and mixpe_pe take the widths of the PEs inside that core: 8-bit weights for int8_mac,
+// 16-bit activations and weights and a 32-bit accumulator for fp16_mac. rtl_params.h also names
+// the design (kPeDesign, as PeDesignName gives it) and its kind (kPeKind).
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <string>
 
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -60,16 +68,34 @@ int main(int argc, char** argv) {
   const std::string out_dir = argv[3];
   const std::string rows = std::to_string(config.rows);
   const std::string cols = std::to_string(config.cols);
-  const std::string act = std::to_string(config.activation_bits);
-  const std::string wgt = std::to_string(config.weight_bits);
-  const std::string acc = std::to_string(config.accumulator_bits);
+  // mixpe_pe's kinds; the array and the PE of a baseline core multiply dequantized weights.
+  int pe_kind = 0;
+  int act_bits = config.activation_bits;
+  int weight_bits = config.weight_bits;
+  int acc_bits = config.accumulator_bits;
+  if (config.design == mixpe::PeDesign::kInt8Mac) {
+    pe_kind = 1;
+    if (top != "mixpe_core") weight_bits = 8;
+  } else if (config.design == mixpe::PeDesign::kFp16Mac) {
+    pe_kind = 2;
+    if (top != "mixpe_core") {
+      act_bits = 16;
+      weight_bits = 16;
+      acc_bits = 32;
+    }
+  }
+  const std::string act = std::to_string(act_bits);
+  const std::string wgt = std::to_string(weight_bits);
+  const std::string acc = std::to_string(acc_bits);
   const std::string fp4 = mixpe::HasFp4Weights(config) ? "1" : "0";
+  const std::string kind = std::to_string(pe_kind);
+  const std::string design = mixpe::PeDesignName(config.design);
 
   WriteOrDie(out_dir + "/params.vc",
              "// Generated from " + config.source_file + " by mixpe_rtl_params; do not edit.\n" +
                  (top != "mixpe_pe" ? "-GRows=" + rows + "\n-GCols=" + cols + "\n" : "") +
                  "-GActBits=" + act + "\n-GWeightBits=" + wgt + "\n-GAccBits=" + acc +
-                 "\n-GFp4Weights=" + fp4 + "\n");
+                 "\n-GFp4Weights=" + fp4 + "\n-GPeKind=" + kind + "\n");
   WriteOrDie(out_dir + "/rtl_params.h", "// Generated from " + config.source_file +
                                             " by mixpe_rtl_params; do not edit.\n"
                                             "#pragma once\n"
@@ -95,6 +121,12 @@ int main(int argc, char** argv) {
                                             "inline constexpr bool kFp4Weights = " +
                                             (fp4 == "1" ? "true" : "false") +
                                             ";\n"
+                                            "inline constexpr int kPeKind = " +
+                                            kind +
+                                            ";\n"
+                                            "inline constexpr const char* kPeDesign = \"" +
+                                            design +
+                                            "\";\n"
                                             "}  // namespace mixpe::rtl_params\n");
   return 0;
 }

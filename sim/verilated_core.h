@@ -2,7 +2,9 @@
 // GEMM, unit by unit in a CoreSchedule's order, and collects every FP32 output. It plays the
 // core's sequencer: it streams the element codes and hands each unit's side values (scales, zero
 // points, row scales) to the core's edges when the interface asks for them
-// (docs/array-interface.md).
+// (docs/array-interface.md). The same driver runs the baseline cores (mixpe_core with PeKind 1
+// and 2): with every weight element it also presents that element's group values (wgt_mult_i,
+// wgt_scale_fp16_i, wgt_zero_i) from the CoreOperands, 0 where the operands have none.
 //
 // Run() starts each unit as early as the core allows (the schedule's uniform spacing). A
 // controller that must wait for operands (the co-simulation's, waiting on memory) drives it cycle
@@ -73,6 +75,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
     total_units_ = static_cast<int64_t>(schedule.tiles.size()) * schedule.units_per_tile;
     starts_.clear();
     cycle_ = 0;
+    result_.error = OperandsError(ops);
     Reset();
     this->model().wgt_fp4_i = ops.weight_fp4;
     next_tile_.assign(cols_, 0);
@@ -92,6 +95,7 @@ class VerilatedCore : public VerilatedClocked<VCore> {
   // says why).
   bool Cycle(bool start_unit) {
     columns_done_.clear();
+    if (!result_.error.empty()) return false;
     if (start_unit) {
       if (!CanStartUnit()) {
         result_.error = "unit " + std::to_string(starts_.size()) + " started in cycle " +
@@ -160,6 +164,25 @@ class VerilatedCore : public VerilatedClocked<VCore> {
 
   uint32_t Exponent(int32_t e) const { return static_cast<uint32_t>(e) & exponent_mask_; }
 
+  // Why `ops` cannot be streamed, or "" if it can: each per-unit weight vector the design uses
+  // must hold N x K/U values.
+  static std::string OperandsError(const CoreOperands& ops) {
+    const size_t side = static_cast<size_t>(ops.n * ops.units_per_row());
+    auto check = [&](size_t size, const char* what) -> std::string {
+      if (size == side) return "";
+      return std::string("operands: ") + what + " holds " + std::to_string(size) +
+             " values, expected N x K/U = " + std::to_string(side);
+    };
+    std::string error = check(ops.zero_points.size(), "zero_points");
+    if (error.empty() && ops.design == PeDesign::kInt8Mac) {
+      error = check(ops.weight_multipliers.size(), "weight_multipliers");
+    }
+    if (error.empty() && ops.design == PeDesign::kFp16Mac) {
+      error = check(ops.weight_scale_fp16.size(), "weight_scale_fp16");
+    }
+    return error;
+  }
+
   // Skewed injection, as for mixpe_array: row r carries element kk of the unit started in cycle S
   // in cycle S + kk + r, column c in cycle S + kk + c.
   void DriveInputs(int64_t t) {
@@ -193,15 +216,19 @@ class VerilatedCore : public VerilatedClocked<VCore> {
       if (!valid) continue;
       const int64_t n = s.tiles[slot.tile].n0 + c;
       const int64_t k = slot.unit * s.unit + slot.kk;
+      const int64_t side = n * units + slot.unit;
       core.wgt_i[c] = ops.weight_codes[n * ops.k + k];
+      // The element's group values, with the element (the baseline cores' dequantizers).
+      core.wgt_mult_i[c] = ops.weight_multipliers.empty() ? 0 : ops.weight_multipliers[side];
+      core.wgt_scale_fp16_i[c] = ops.weight_scale_fp16.empty() ? 0 : ops.weight_scale_fp16[side];
+      core.wgt_zero_i[c] = TwosComplementCode(ops.zero_points[side], weight_bits_);
       if (slot.kk != 0) continue;
-      const CoreScale& scale = ops.weight_scales[n * units + slot.unit];
+      const CoreScale& scale = ops.weight_scales[side];
       core.wside_bank_i[c] = slot.global & 1;
       core.wgt_scale_sig_i[c] = scale.significand;
       core.wgt_scale_exp_i[c] = Exponent(scale.exponent);
       core.wgt_scale_nan_i[c] = scale.nan;
-      core.zero_point_i[c] =
-          TwosComplementCode(ops.zero_points[n * units + slot.unit], weight_bits_);
+      core.zero_point_i[c] = TwosComplementCode(ops.zero_points[side], weight_bits_);
       core.unit_first_i[c] = slot.unit == 0;
       core.unit_last_i[c] = slot.unit == s.units_per_tile - 1;
     }

@@ -11,6 +11,7 @@
 
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
+#include "model/input_error.h"
 #include "tests/input_test_util.h"
 
 namespace mixpe {
@@ -375,6 +376,34 @@ TEST(MemoryLayoutTest, PerChannelGroups) {
   EXPECT_EQ(Slices(whole, DataPart::kZeroPoints, 0, 1), (Strings{"-"}));
   EXPECT_EQ(Slices(whole, DataPart::kActivationCodes, 0, 1), (Strings{"[64,128)"}));
   EXPECT_EQ(Slices(whole, DataPart::kActivationScales, 0, 1), (Strings{"[2,4)"}));
+}
+
+// The INT8 design's weight scales (docs/numerics.md, section 12.1): per column its FP16 channel
+// scale, then a byte per group multiplier; the chunk's first unit takes both, a later group's
+// first unit its multiplier only.
+TEST(MemoryLayoutTest, Int8DesignCarriesTheChannelScaleThenAByteAGroup) {
+  const HardwareConfig config =
+      LoadHardwareConfig(MIXPE_SOURCE_DIR "/tests/configs/array_4x4_int8mac.yaml");
+  GemmLayer g;
+  g.name = "fc";
+  g.m = 4;
+  g.k = 128;
+  g.n = 4;
+  g.weights = "int4_g32";
+  g.source_file = "test";
+  const LayerFormats formats = ResolveLayerFormats(g, config);
+  const CoreSchedule s = TileCoreGemm(config, "fc", 4, 128, 4, formats.unit);
+  const MemoryLayout l = LayOutMemory(config, formats, s);
+  EXPECT_EQ(l.sizes.weight_scale_column, 2 + 4);
+  EXPECT_EQ(l.segment_bytes[PartIndex(DataPart::kWeightScales)][0], 4 * (2 + 4));
+  const ByteRange first = UnitSlice(l, s, DataPart::kWeightScales, 0, 1, 0);
+  EXPECT_EQ(first.begin, 6);  // column 1 starts after column 0's 6 bytes
+  EXPECT_EQ(first.end, 6 + 3);
+  const ByteRange third = UnitSlice(l, s, DataPart::kWeightScales, 0, 1, 2);
+  EXPECT_EQ(third.begin, 6 + 2 + 2);
+  EXPECT_EQ(third.end, 6 + 2 + 3);
+  // K beyond pe.max_k: the INT8 core sums all of K exactly, so a layer may not exceed it.
+  EXPECT_THROW(TileCoreGemm(config, "fc", 4, config.max_k * 2, 4, formats.unit), InputError);
 }
 
 }  // namespace

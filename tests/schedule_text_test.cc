@@ -177,6 +177,7 @@ const std::vector<std::string>& SmallLayerText() {
       "n=10",
       "weights=int4_g32_asym",
       "activations=int8_token",
+      "design=mixpe",
       "unit=32",   // the group, 32, is shorter than the token's block, all of K
       "group=32",  //
       "loop_order=m_outer",
@@ -446,6 +447,34 @@ TEST(ScheduleTextTest, SplitKRoundTripsAndBadSplitsAreRefusedAtTheirLine) {
   }
 }
 
+// The INT8 design's two-level scales change the layout: a byte per group multiplier after the
+// channel's FP16 scale, in each chunk. Its schedule says design=int8_mac, round-trips, and is
+// refused by a MixPE config of the same shape, naming the designs.
+TEST(ScheduleTextTest, TheDesignDecidesTheScalesLayoutAndIsChecked) {
+  const HardwareConfig& int8 = Config("array_4x4_int8mac");
+  const GemmLayer layer = Layer("fc", 6, 256, 10, "int4_g32", "int8_token");
+  const LayerSchedule made = MakeLayerSchedule(int8, layer, TilePlan{LoopOrder::kMOuter, 1, 1, 2});
+  EXPECT_EQ(made.layout.channel_scale_bytes, 2);
+  EXPECT_EQ(made.layout.weight_scale_bytes, 1);
+  // A column's chunk of 128 holds 4 groups: 2 + 4 bytes.
+  EXPECT_EQ(made.layout.sizes.weight_scale_column, 2 + 4);
+  const std::string text = WriteSchedule(made);
+  EXPECT_NE(text.find("\ndesign=int8_mac\n"), std::string::npos);
+  const LayerSchedule parsed = ParseSchedule(text, "int8.schedule");
+  EXPECT_EQ(parsed.design, PeDesign::kInt8Mac);
+  EXPECT_EQ(WriteSchedule(parsed), text);
+  EXPECT_NO_THROW(CheckScheduleAgainstConfig(parsed, int8));
+  try {
+    CheckScheduleAgainstConfig(parsed, Config("array_4x4_w4"));
+    ADD_FAILURE() << "an INT8 schedule was taken by a MixPE config";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("pe.design=int8_mac core"), std::string::npos) << e.what();
+  }
+  std::string unknown = text;
+  unknown.replace(unknown.find("design=int8_mac"), 15, "design=systolic");
+  EXPECT_THROW(ParseSchedule(unknown, "bad.schedule"), InputError);
+}
+
 // Mixed-precision widths are one digit per group, K/G per output channel.
 TEST(ScheduleTextTest, GroupWidthsAreOneLinePerOutputChannel) {
   const LayerSchedule s =
@@ -681,12 +710,12 @@ const BadText kBadTexts[] = {
      "segment=1 address=128 ",
      "segment=1 address=64 ",
      "part=weight_codes segment=1",
-     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 24), bytes [0, 128)"}},
+     {"bytes [64, 192) overlap part=weight_codes segment=0 (line 25), bytes [0, 128)"}},
     {"segment_past_the_image",
      "image_bytes=5888",
      "image_bytes=5770",
      "part=outputs segment=5",
-     {"the segment ends at byte 5776, past image_bytes=5770 (line 45)"}},
+     {"the segment ends at byte 5776, past image_bytes=5770 (line 46)"}},
     {"missing_image_bytes",
      "image_bytes=5888\n",
      "",

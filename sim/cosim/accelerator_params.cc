@@ -34,6 +34,7 @@ NocParams NocParamsOf(const HardwareConfig& config) {
   p.hop_latency_cycles = n.hop_latency_cycles;
   p.mesh_columns = n.mesh_columns;
   p.mesh_rows = n.mesh_rows;
+  p.lanes = n.lanes;
   return p;
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "model/baseline_gemm.h"
 #include "model/mpgemm.h"
 #include "model/report_text.h"
 
@@ -37,16 +38,15 @@ double Percent(double a, double b) { return b == 0 ? 0.0 : 100.0 * (a - b) / b; 
 
 }  // namespace
 
-void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTensor& weights,
-                            CosimLayerReport* r) {
+void CompareWithGoldenModel(PeDesign design, const BlockedTensor& activations,
+                            const BlockedTensor& weights, int unit, CosimLayerReport* r) {
   if (!r->run.error.empty()) {
     r->detail = r->run.error;
     return;
   }
-  const std::vector<float> expected = MpGemm(activations, weights);
+  const std::vector<uint32_t> expected = DesignGemm(design, activations, weights, unit);
   for (size_t i = 0; i < expected.size(); ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, &expected[i], sizeof bits);
+    const uint32_t bits = expected[i];
     if (bits == r->run.outputs[i]) continue;
     if (r->mismatches++ == 0) {
       char buf[160];

@@ -39,9 +39,10 @@ struct CosimLayerReport {
   bool pass() const { return outputs_match() && cycles_agree(); }
 };
 
-// Fills the comparisons of `report` (run, prediction and layer set): outputs against MpGemm.
-void CompareWithGoldenModel(const BlockedTensor& activations, const BlockedTensor& weights,
-                            CosimLayerReport* report);
+// Fills the comparisons of `report` (run, prediction and layer set): outputs against the golden
+// outputs of a core of `design` with reduction units of `unit` (DesignGemm, model/baseline_gemm.h).
+void CompareWithGoldenModel(PeDesign design, const BlockedTensor& activations,
+                            const BlockedTensor& weights, int unit, CosimLayerReport* report);
 
 // Why the co-simulation's cycles differ from the model's, from its stall counters: empty when
 // they are equal.

@@ -52,11 +52,14 @@ EdgeDecoder::EdgeDecoder(const LayerFormats& formats, const MemoryLayout& layout
       ops_(operands),
       held_weight_scale_(static_cast<size_t>(layout.n)),
       held_zero_point_(static_cast<size_t>(layout.n), 0),
+      held_multiplier_(static_cast<size_t>(layout.n), 1),
+      held_scale_fp16_(static_cast<size_t>(layout.n), 0x3C00u),
       held_activation_scale_(static_cast<size_t>(layout.m)) {
   const ElementType& we = formats.weights.element;
   fp4_weights_ = we.is_float;
   weight_unit_exponent_ = we.unit_exponent();
   const ActivationFormat& a = formats.activations;
+  design_ = operands->design;
   fp16_activations_ = a.family == ActivationFamily::kFp16;
   float_activations_ = a.element.is_float && !fp16_activations_;
   activation_unit_exponent_ = a.element.unit_exponent();
@@ -81,7 +84,11 @@ void EdgeDecoder::DecodeRow(int64_t m, int64_t u, const uint8_t* payload, int64_
   ReadCodes(payload, 0, bits, unit, &codes_);
   uint32_t* out = &ops.activation_codes[m * ops.k + u * unit];
   const uint8_t* scale = payload + codes_bytes;
-  if (fp16_activations_) {
+  if (design_ == PeDesign::kFp16Mac) {
+    // The FP16 MAC PE takes the FP16 values as they are; they have no scale.
+    for (int64_t i = 0; i < unit; ++i) out[i] = codes_[i];
+    ops.activation_scales[m * units + u] = held_activation_scale_[m];
+  } else if (fp16_activations_) {
     // One alignment block: the unit's FP16 values on a shared power-of-two grid.
     BlockedTensor block;
     block.rows = 1;
@@ -108,7 +115,9 @@ void EdgeDecoder::DecodeRow(int64_t m, int64_t u, const uint8_t* payload, int64_
     }
     ops.activation_scales[m * units + u] = held_activation_scale_[m];
   }
-  if (u == 0) {
+  if (u == 0 && design_ == PeDesign::kFp16Mac) {
+    ops.row_scale_bits[m] = 0x3F800000u;  // FP16 activations: 1.0
+  } else if (u == 0) {
     // The row's output scale: its token scale (with unit 0) and the tensor scales.
     BlockedTensor row;
     row.rows = 1;
@@ -137,7 +146,18 @@ void EdgeDecoder::DecodeColumn(int64_t n, int64_t u, const uint8_t* payload, int
                  : ElementCode(SignedValue(codes_[i], bits), widths_.weight_bits, "weights");
   }
   const uint8_t* side = payload + codes_bytes;
-  if (scale_bytes > 0) {
+  if (design_ == PeDesign::kInt8Mac && scale_bytes > 0) {
+    // Two-level scales: the channel's FP16 scale with a chunk's first unit, then the group's
+    // multiplier (docs/numerics.md, section 12.1).
+    if (scale_bytes == 3) {
+      held_weight_scale_[n] =
+          SideScale(Dyadic::FromFloatCode(kFp16, ReadLittleEndian(side, 2)), 0, widths_, "weights");
+    }
+    held_multiplier_[n] = side[scale_bytes - 1];
+  } else if (design_ == PeDesign::kFp16Mac && scale_bytes > 0) {
+    // The group's FP16 scale goes to the column's per-element dequantizer as it is.
+    held_scale_fp16_[n] = ReadLittleEndian(side, scale_bytes);
+  } else if (scale_bytes > 0) {
     held_weight_scale_[n] =
         SideScale(ScaleOf(formats_.weights.scale_type(), ReadLittleEndian(side, scale_bytes)),
                   weight_unit_exponent_, widths_, "weights");
@@ -149,6 +169,8 @@ void EdgeDecoder::DecodeColumn(int64_t n, int64_t u, const uint8_t* payload, int
   }
   ops.weight_scales[n * units + u] = held_weight_scale_[n];
   ops.zero_points[n * units + u] = held_zero_point_[n];
+  if (design_ == PeDesign::kInt8Mac) ops.weight_multipliers[n * units + u] = held_multiplier_[n];
+  if (design_ == PeDesign::kFp16Mac) ops.weight_scale_fp16[n * units + u] = held_scale_fp16_[n];
 }
 
 }  // namespace mixpe

@@ -4,6 +4,9 @@
 // and its output scale, a column's weight codes, scale and zero point. FP16 activations are aligned
 // here, one unit (one alignment block) at a time, as rtl/mixpe_fp16_align.sv does. Scales and zero
 // points arrive with the first unit of their block and are held for the block's later units.
+// The baseline cores (CoreOperands::design) take theirs: the INT8 design the channel scale and
+// each group's multiplier; the FP16 design the FP16 activations unaligned and each group's FP16
+// scale and zero point for its per-element dequantizer.
 #pragma once
 
 #include <cstdint>
@@ -49,8 +52,11 @@ class EdgeDecoder {
   int activation_unit_exponent_ = 0;
   uint32_t weight_tensor_scale_ = 0x3F800000u;
   uint32_t activation_tensor_scale_ = 0x3F800000u;
+  PeDesign design_ = PeDesign::kMixpe;
   std::vector<CoreScale> held_weight_scale_;  // per output channel: its current group's
   std::vector<int32_t> held_zero_point_;
+  std::vector<uint32_t> held_multiplier_;  // INT8 design: its current group's multiplier
+  std::vector<uint32_t> held_scale_fp16_;  // FP16 design: its current group's FP16 scale code
   std::vector<CoreScale> held_activation_scale_;  // per row: its current block's
   std::vector<uint32_t> codes_;                   // scratch
 };

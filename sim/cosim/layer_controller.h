@@ -232,6 +232,7 @@ class LayerController {
   // Counters not kept by the components.
   int64_t pe_active_ = 0;
   int64_t dequant_units_ = 0;
+  int64_t dequant_elements_ = 0;
   int64_t dram_read_bytes_ = 0;  // whole bursts
   int64_t dram_write_bytes_ = 0;
   StallCycles stalls_;

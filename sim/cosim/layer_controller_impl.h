@@ -75,6 +75,15 @@ LayerController<VCore>::LayerController(const HardwareConfig& config, const Laye
   operands_.activation_scales.resize(static_cast<size_t>(layout.m * units));
   operands_.weight_scales.resize(static_cast<size_t>(layout.n * units));
   operands_.zero_points.assign(static_cast<size_t>(layout.n * units), 0);
+  operands_.design = config.design;
+  // Poisoned like the rest (cosim_detail::Poison): a unit that starts before its group values
+  // arrive computes with these and misses the golden outputs.
+  if (config.design == PeDesign::kInt8Mac) {
+    operands_.weight_multipliers.assign(static_cast<size_t>(layout.n * units), 13);
+  }
+  if (config.design == PeDesign::kFp16Mac) {
+    operands_.weight_scale_fp16.assign(static_cast<size_t>(layout.n * units), 0x5A5Au);
+  }
   operands_.row_scale_bits.resize(static_cast<size_t>(layout.m));
   cosim_detail::Poison(&operands_, widths);
   decoder_ = std::make_unique<EdgeDecoder>(formats, layout, widths, &operands_);
@@ -582,7 +591,22 @@ void LayerController<VCore>::ClockCore() {
     if (first_start_ < 0) first_start_ = Now();
     ++units_started_;
     pe_active_ += int64_t{schedule_.unit} * tile.rows_used * tile.cols_used;
-    dequant_units_ += int64_t{tile.rows_used} * tile.cols_used;
+    // What each design dequantizes (as the analytical model counts it, model/memory_model.h): a
+    // unit sum per output (MixPE); every weight entering the array, and once per output after
+    // the tile's last unit (INT8); every weight (FP16).
+    const bool last_unit = (j + 1) % UnitsOfTile() == 0;
+    switch (config_.design) {
+      case PeDesign::kMixpe:
+        dequant_units_ += int64_t{tile.rows_used} * tile.cols_used;
+        break;
+      case PeDesign::kInt8Mac:
+        if (last_unit) dequant_units_ += int64_t{tile.rows_used} * tile.cols_used;
+        dequant_elements_ += int64_t{schedule_.unit} * tile.cols_used;
+        break;
+      default:
+        dequant_elements_ += int64_t{schedule_.unit} * tile.cols_used;
+        break;
+    }
     Progress();
   }
   // A column that finished a tile sends its outputs back to the buffers.
@@ -672,6 +696,7 @@ CosimLayerResult LayerController<VCore>::Result() const {
   ev.pe_active_cycles = pe_active_;
   ev.pe_idle_cycles = int64_t{config_.rows} * config_.cols * r.cycles - pe_active_;
   ev.dequant_units = dequant_units_;
+  ev.dequant_elements = dequant_elements_;
   r.energy = ComputeEnergy(config_, ev, r.cycles);
   r.stalls = stalls_;
   if (first_start_ >= 0 && last_output_ >= first_start_) {

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "model/baseline_gemm.h"
 #include "model/bit_packing.h"
 
 namespace mixpe {
@@ -68,6 +69,23 @@ BlockedTensor SliceK(const BlockedTensor& t, int64_t first, int64_t last) {
   return s;
 }
 
+// The INT8 design's weight scales of output channels [first, last) and elements [k0, k1) of K:
+// per channel its FP16 scale S_n (little-endian), then a byte per group multiplier.
+std::vector<uint8_t> TwoLevelScaleBytes(const TwoLevelWeights& t, int64_t first, int64_t last,
+                                        int64_t k0, int64_t k1) {
+  std::vector<uint8_t> bytes;
+  const int64_t groups = t.expanded.k / t.group;
+  for (int64_t n = first; n < last; ++n) {
+    const uint32_t code = t.expanded.scale_codes[n];
+    bytes.push_back(static_cast<uint8_t>(code & 0xFF));
+    bytes.push_back(static_cast<uint8_t>(code >> 8));
+    for (int64_t g = k0 / t.group; g < k1 / t.group; ++g) {
+      bytes.push_back(t.multipliers[n * groups + g]);
+    }
+  }
+  return bytes;
+}
+
 void Put(std::vector<uint8_t>* image, const MemoryLayout& layout, DataPart part, int64_t segment,
          const std::vector<uint8_t>& bytes) {
   assert(static_cast<int64_t>(bytes.size()) == layout.segment_bytes[PartIndex(part)][segment] &&
@@ -94,6 +112,9 @@ std::vector<uint8_t> BuildLayerImage(const MemoryLayout& layout, const CoreSched
   const int64_t rows = schedule.block_m_tiles * schedule.array_rows;
   const int64_t chunks = schedule.k_chunks;
   const int64_t chunk_k = layout.chunk_k;
+  // The INT8 design's weights carry two-level scales (docs/numerics.md, section 12.1).
+  TwoLevelWeights two_level;
+  if (layout.channel_scale_bytes > 0) two_level = ToTwoLevelInt8(w);
   for (int64_t j = 0; j * cols < layout.n; ++j) {
     const int64_t last = std::min(layout.n, (j + 1) * cols);
     for (int64_t c = 0; c < chunks; ++c) {
@@ -102,7 +123,12 @@ std::vector<uint8_t> BuildLayerImage(const MemoryLayout& layout, const CoreSched
       const PackedTensor packed = PackTensor(block, weight_bits);
       const int64_t segment = j * chunks + c;
       Put(&image, layout, DataPart::kWeightCodes, segment, packed.codes);
-      Put(&image, layout, DataPart::kWeightScales, segment, packed.scales);
+      if (layout.channel_scale_bytes > 0) {
+        Put(&image, layout, DataPart::kWeightScales, segment,
+            TwoLevelScaleBytes(two_level, j * cols, last, c * chunk_k, (c + 1) * chunk_k));
+      } else {
+        Put(&image, layout, DataPart::kWeightScales, segment, packed.scales);
+      }
       // Zero points: each output channel's byte-aligned, unlike the flat image's one stream.
       std::vector<uint8_t> zero_points;
       if (!w.zero_points.empty()) {

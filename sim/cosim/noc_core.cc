@@ -25,6 +25,8 @@ NocCore::NocCore(const NocParams& params, std::string name)
           "hop_latency_cycles must be >= 1 (a flit needs a cycle to cross a link)");
   Require(params.mesh_columns >= 1 && params.mesh_rows >= 1, name_,
           "mesh_columns and mesh_rows must be >= 1");
+  Require(params.lanes >= 1 && (params.lanes == 1 || params.topology == NocTopology::kBus), name_,
+          "lanes must be >= 1, and 1 on a mesh");
   const int n = nodes();
   inject_.resize(n);
   delivered_.resize(n);
@@ -214,9 +216,9 @@ void NocCore::Step() {
   ++now_;
 }
 
-// One flit per cycle crosses the bus, granted round robin over the nodes with flits waiting; it
-// reaches every destination at once, and each ejects it on arrival (a node takes one flit per
-// cycle, and the bus brings no more).
+// `lanes` flits per cycle cross the bus (one with a single lane), each granted round robin over
+// the nodes with flits waiting; a flit reaches every destination at once, and each ejects it on
+// arrival.
 void NocCore::StepBus() {
   while (!bus_.empty() && bus_.front().arrival <= now_) {
     const int packet = bus_.front().packet;
@@ -225,18 +227,19 @@ void NocCore::StepBus() {
     const int n = static_cast<int>(packets_[packet].destinations.size());
     for (int i = 0; i < n; ++i) Eject(packets_[packet].destinations[i], packet, i);
   }
-  if (bus_waiting_.empty()) return;
-  auto granted = bus_waiting_.lower_bound(bus_next_);
-  if (granted == bus_waiting_.end()) granted = bus_waiting_.begin();
-  const int node = *granted;
-  counters_.contention_stalls += static_cast<int64_t>(bus_waiting_.size()) - 1;
-  InjectRun& run = inject_[node].front();
-  bus_.push_back({now_ + params_.hop_latency_cycles, run.packet});
-  if (--run.flits == 0) inject_[node].pop_front();
-  if (inject_[node].empty()) bus_waiting_.erase(granted);
-  bus_next_ = node + 1;
-  ++counters_.flits_injected;
-  ++counters_.flit_hops;
+  for (int lane = 0; lane < params_.lanes && !bus_waiting_.empty(); ++lane) {
+    auto granted = bus_waiting_.lower_bound(bus_next_);
+    if (granted == bus_waiting_.end()) granted = bus_waiting_.begin();
+    const int node = *granted;
+    if (lane == 0) counters_.contention_stalls += static_cast<int64_t>(bus_waiting_.size()) - 1;
+    InjectRun& run = inject_[node].front();
+    bus_.push_back({now_ + params_.hop_latency_cycles, run.packet});
+    if (--run.flits == 0) inject_[node].pop_front();
+    if (inject_[node].empty()) bus_waiting_.erase(granted);
+    bus_next_ = node + 1;
+    ++counters_.flits_injected;
+    ++counters_.flit_hops;
+  }
 }
 
 // Each active router, in any order (a flit sent in this cycle arrives in a later one): flits

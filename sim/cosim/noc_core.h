@@ -20,6 +20,7 @@ struct NocParams {
   int hop_latency_cycles = 1;  // cycles from entering a link (or the bus) to the next router
   int mesh_columns = 1;        // x: 0 (west) .. mesh_columns-1 (east)
   int mesh_rows = 1;           // y: 0 (north) .. mesh_rows-1 (south); the bus has the same nodes
+  int lanes = 1;               // bus: flits it carries a cycle
 };
 
 // One packet as one destination received it.

@@ -21,6 +21,7 @@
 #include MIXPE_CORE_HEADER
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
+#include "model/baseline_gemm.h"
 #include "model/gemm_operands.h"
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -44,9 +45,11 @@ struct Tops {
   HardwareConfig config;
   HardwareConfig stuck_dram_config;  // a DRAM that answers after a million cycles
   HardwareConfig stuck_noc_config;   // a NoC whose hops take a thousand cycles
+  HardwareConfig wide_bus_config;    // a bus of 3 lanes of 8-byte flits (on a bus config only)
   std::unique_ptr<Top> top;
   std::unique_ptr<Top> stuck_dram;
   std::unique_ptr<Top> stuck_noc;
+  std::unique_ptr<Top> wide_bus;
 };
 Tops* g_tops = nullptr;
 
@@ -83,12 +86,14 @@ int64_t KStep(const LayerFormats& f) {
   return step;
 }
 
-int64_t Mismatches(const Quantized& q, const std::vector<uint32_t>& outputs, std::string* first) {
-  const std::vector<float> expected = MpGemm(q.activations, q.weights);
+// Outputs that differ from the golden model's for a core of `design`.
+int64_t Mismatches(PeDesign design, const Quantized& q, const std::vector<uint32_t>& outputs,
+                   std::string* first) {
+  const std::vector<uint32_t> expected =
+      DesignGemm(design, q.activations, q.weights, q.formats.unit);
   int64_t bad = 0;
   for (size_t i = 0; i < expected.size(); ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, &expected[i], sizeof bits);
+    const uint32_t bits = expected[i];
     if (bits == outputs[i]) continue;
     if (bad++ == 0) {
       *first = "y[" + std::to_string(i / q.schedule.n) + "][" + std::to_string(i % q.schedule.n) +
@@ -99,14 +104,17 @@ int64_t Mismatches(const Quantized& q, const std::vector<uint32_t>& outputs, std
 }
 
 // Runs one layer and checks outputs, events and cycles against the golden model.
+// Co-simulates the layer on `top` (g_tops->top by default), built from `config`
+// (g_tops->config), and checks it against the golden model and the analytical model.
 void CheckLayer(const std::string& weights, const std::string& activations, int64_t m, int64_t k,
-                int64_t n, uint64_t seed, const TilePlan& plan = {}) {
+                int64_t n, uint64_t seed, const TilePlan& plan = {},
+                const HardwareConfig* on_config = nullptr, Top* on_top = nullptr) {
   SCOPED_TRACE(weights + " x " + activations + " m=" + std::to_string(m) +
                " k=" + std::to_string(k) + " n=" + std::to_string(n));
-  const HardwareConfig& config = g_tops->config;
+  const HardwareConfig& config = on_config != nullptr ? *on_config : g_tops->config;
+  Top& top = on_top != nullptr ? *on_top : *g_tops->top;
   const Quantized q = Quantize(config, weights, activations, m, k, n, seed, plan);
-  const CosimLayerResult run =
-      g_tops->top->RunLayer(q.formats, q.schedule, q.activations, q.weights);
+  const CosimLayerResult run = top.RunLayer(q.formats, q.schedule, q.activations, q.weights);
   ASSERT_EQ(run.error, "");
   std::printf("%s x %s m=%lld k=%lld n=%lld: cosim %lld cycles, model %lld\n", weights.c_str(),
               activations.c_str(), static_cast<long long>(m), static_cast<long long>(k),
@@ -114,7 +122,7 @@ void CheckLayer(const std::string& weights, const std::string& activations, int6
               static_cast<long long>(
                   PredictLayerMemory(config, q.formats, q.schedule, q.weights.block_bits).cycles));
   std::string first;
-  EXPECT_EQ(Mismatches(q, run.outputs, &first), 0) << "first mismatch " << first;
+  EXPECT_EQ(Mismatches(config.design, q, run.outputs, &first), 0) << "first mismatch " << first;
 
   const LayerMemoryPrediction p =
       PredictLayerMemory(config, q.formats, q.schedule, q.weights.block_bits);
@@ -252,6 +260,19 @@ TEST(CosimTopTest, SplitKLoadsEachChunkInTurnAndTheCoreAccumulatesAcrossThem) {
   }
 }
 
+// A bus of several lanes: narrow flits (8 bytes, so a packet takes several) and 3 of them a cycle;
+// the NoC's cycles and the flits agree with the analytical model's (GTEST_SKIP on a mesh config).
+TEST(CosimTopTest, BusLanesCarrySeveralFlitsACycle) {
+  if (g_tops->wide_bus == nullptr) GTEST_SKIP() << "a mesh config";
+  const HardwareConfig& config = g_tops->wide_bus_config;
+  const std::string weights = config.weight_formats[0].Name();
+  const std::string activations = config.activation_formats[0].Name();
+  CheckLayer(weights, activations, config.rows + 1, 256, 2 * config.cols + 3, 61, {}, &config,
+             g_tops->wide_bus.get());
+  CheckLayer(weights, activations, config.rows, 512, config.cols, 62,
+             TilePlan{LoopOrder::kNOuter, 1, 1, 2}, &config, g_tops->wide_bus.get());
+}
+
 TEST(CosimTopTest, StuckDramEndsInAWatchdogErrorNamingIt) {
   const Quantized q = Quantize(g_tops->stuck_dram_config, "", "", 2, 128, 2, 1);
   const CosimLayerResult run =
@@ -332,6 +353,12 @@ int sc_main(int argc, char** argv) {
   quick.watchdog_cycles = 500;
   tops.stuck_dram = std::make_unique<Top>("stuck_dram", tops.stuck_dram_config, kDramBytes, quick);
   tops.stuck_noc = std::make_unique<Top>("stuck_noc", tops.stuck_noc_config, kDramBytes, quick);
+  if (tops.config.noc.topology == NocConfig::Topology::kBus) {
+    tops.wide_bus_config = tops.config;
+    tops.wide_bus_config.noc.link_bytes = 8;
+    tops.wide_bus_config.noc.lanes = 3;
+    tops.wide_bus = std::make_unique<Top>("wide_bus", tops.wide_bus_config, kDramBytes);
+  }
   g_tops = &tops;
   const int failed = RUN_ALL_TESTS();
   // Verilator 5.006's scope teardown deadlocks when several Verilated models die after

@@ -243,6 +243,27 @@ TEST(NocCore, BusCarriesOneFlitPerCycleRoundRobin) {
   EXPECT_EQ(c.contention_stalls, 4);
 }
 
+// The same traffic on a bus of 2 lanes: A0 B0 in cycle 0, A1 B1 in 1, A2 in 2. B's last flit
+// arrives at 1 + 2, A's at 2 + 2; each cycle with both waiting counts one stall.
+TEST(NocCore, BusOfTwoLanesCarriesTwoFlitsPerCycle) {
+  NocParams params = Bus(4, 16, 2);
+  params.lanes = 2;
+  NocCore noc(params, "bus");
+  noc.Send(0, {1}, Bytes(48, 0), 1);
+  noc.Send(2, {3}, Bytes(32, 0), 2);
+  const auto got = StepAndCollect(noc, 12);
+  ASSERT_EQ(got.at(1).size(), 1u);
+  EXPECT_EQ(got.at(1)[0].delivered_cycle, 5);
+  ASSERT_EQ(got.at(3).size(), 1u);
+  EXPECT_EQ(got.at(3)[0].delivered_cycle, 4);
+  EXPECT_EQ(noc.counters().flits_injected, 5);
+  EXPECT_EQ(noc.counters().flit_hops, 5);
+  EXPECT_EQ(noc.counters().contention_stalls, 2);
+  NocParams mesh = Mesh(2, 2);
+  mesh.lanes = 2;
+  EXPECT_THROW(NocCore(mesh, "mesh"), std::invalid_argument);
+}
+
 // Alone on the bus: t + L + F, whatever the distance; a bus flit reaches every destination at once.
 TEST(NocCore, BusBroadcastsAMulticastFlitOnce) {
   NocCore noc(Bus(8, 16, 3), "bus");
