@@ -68,31 +68,27 @@ cp "$tmp/reference.csv" "$out/reference.csv"
 # 18 time_vs_baseline, 19 energy_vs_baseline. No field of these files holds a comma.
 csv=$out/reference.csv
 
-# One gnuplot data block: a row per model, a column per design, of CSV column $1.
-plot_data() {
-  local column=$1
-  awk -F, -v col="$column" '
-    NR == 1 { next }
-    { model = $5; sub(/ linear layers.*/, "", model)
+# bar_chart <csv> <header lines> <design column> <model column> <value column> <ylabel> <what>
+#           <png>: clustered bars of the CSV's values, a group per model, a bar per design.
+bar_chart() {
+  awk -F, -v skip="$2" -v dc="$3" -v mc="$4" -v vc="$5" '
+    NR <= skip { next }
+    { model = $mc; sub(/ linear layers.*/, "", model)
       if (!(model in seen)) { seen[model] = 1; order[++n] = model }
-      if (!($1 in dseen)) { dseen[$1] = 1; dorder[++nd] = $1 }
-      v[model, $1] = $col }
+      if (!($dc in dseen)) { dseen[$dc] = 1; dorder[++nd] = $dc }
+      v[model, $dc] = $vc }
     END {
       printf "model"; for (j = 1; j <= nd; ++j) printf " \"%s\"", dorder[j]; printf "\n"
       for (i = 1; i <= n; ++i) {
         printf "\"%s\"", order[i]
         for (j = 1; j <= nd; ++j) printf " %s", v[order[i], dorder[j]]
         printf "\n"
-      } }' "$csv"
-}
-
-# bar_chart <column> <ylabel> <png>
-bar_chart() {
-  plot_data "$1" >"$tmp/data.txt"
-  local ndesigns=${#designs[@]}
+      } }' "$1" >"$tmp/data.txt"
+  local ndesigns
+  ndesigns=$(awk -F, -v skip="$2" -v dc="$3" 'NR > skip && !seen[$dc]++ { n++ } END { print n }' "$1")
   gnuplot <<EOF
 set terminal png size 1000,520 noenhanced
-set output "$3"
+set output "$8"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -100,13 +96,15 @@ set boxwidth 0.9
 set key outside right top
 set grid ytics
 set yrange [0:*]
-set ylabel "$2"
-set title "$2, per model (reference setup, analytical model)"
+set ylabel "$6"
+set title "$6, per model ($7)"
 plot for [i=2:$((ndesigns + 1))] "$tmp/data.txt" using i:xtic(1) title columnheader(i)
 EOF
 }
-bar_chart 18 "time normalized to FP16 (lower is better)" "$out/reference_time.png"
-bar_chart 19 "energy normalized to FP16 (lower is better)" "$out/reference_energy.png"
+bar_chart "$csv" 1 1 5 18 "time normalized to FP16 (lower is better)" \
+  "reference setup, analytical model" "$out/reference_time.png"
+bar_chart "$csv" 1 1 5 19 "energy normalized to FP16 (lower is better)" \
+  "reference setup, analytical model" "$out/reference_energy.png"
 
 # --- The RTL-grounded comparison --------------------------------------------------------------
 rtl_designs=(fp16_mac int8_mac mixpe_w4a16 mixpe_w4a8)
@@ -167,37 +165,10 @@ awk -F, 'NR == 1 { next }
                  100 * (cy[i] - mc[i]) / mc[i], 100 * (e[i] - me[i]) / me[i], ok[i] }' \
   "$rtl_csv" >"$tmp/rtl_rows.csv"
 
-# Clustered bars of column $1 of rtl_rows.csv (a row per model, a column per design).
-rtl_bar_chart() {
-  awk -F, -v col="$1" '
-    { model = $2; sub(/ linear layers.*/, "", model)
-      if (!(model in seen)) { seen[model] = 1; order[++n] = model }
-      if (!($1 in dseen)) { dseen[$1] = 1; dorder[++nd] = $1 }
-      v[model, $1] = $col }
-    END {
-      printf "model"; for (j = 1; j <= nd; ++j) printf " \"%s\"", dorder[j]; printf "\n"
-      for (i = 1; i <= n; ++i) {
-        printf "\"%s\"", order[i]
-        for (j = 1; j <= nd; ++j) printf " %s", v[order[i], dorder[j]]
-        printf "\n"
-      } }' "$tmp/rtl_rows.csv" >"$tmp/rtl_data.txt"
-  gnuplot <<GNUPLOT
-set terminal png size 1000,520 noenhanced
-set output "$3"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set key outside right top
-set grid ytics
-set yrange [0:*]
-set ylabel "$2"
-set title "$2, per model (RTL-grounded: iso-area arrays, co-simulated)"
-plot for [i=2:$((${#rtl_designs[@]} + 1))] "$tmp/rtl_data.txt" using i:xtic(1) title columnheader(i)
-GNUPLOT
-}
-rtl_bar_chart 5 "time normalized to FP16 (lower is better)" "$out/rtl_time.png"
-rtl_bar_chart 7 "energy normalized to FP16 (lower is better)" "$out/rtl_energy.png"
+bar_chart "$tmp/rtl_rows.csv" 0 1 2 5 "time normalized to FP16 (lower is better)" \
+  "RTL-grounded: iso-area arrays, co-simulated" "$out/rtl_time.png"
+bar_chart "$tmp/rtl_rows.csv" 0 1 2 7 "energy normalized to FP16 (lower is better)" \
+  "RTL-grounded: iso-area arrays, co-simulated" "$out/rtl_energy.png"
 fi
 
 # Geometric mean over the models of a CSV column, for one design.

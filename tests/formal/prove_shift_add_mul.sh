@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Formal equivalence of rtl/mixpe_shift_add_mul.sv and a multiplication (reference_mul.sv) for
-# every input at the given widths, in one weight mode. Exit 0: proved; 1: the two differ (a
-# counterexample is printed) or the proof is undecided; 2: usage or tool error.
+# Formal equivalence of rtl/mixpe_shift_add_mul.sv and a multiplication (rtl/mixpe_int_mul.sv, the
+# multiplier PE's product) for every input at the given widths, in one weight mode. Exit 0:
+# proved; 1: the two differ (a counterexample is printed) or the proof is undecided; 2: usage or
+# tool error.
 #   mode int: wgt_fp4_i = 0, two's-complement weight codes (the unit built with its FP4 mode)
 #   mode intonly: the unit built without its FP4 mode (Fp4Weights = 0), two's-complement codes
 #   mode fp4: wgt_fp4_i = 1, E2M1 codes in wgt_i[3:0] (weight-bits >= 4; the bits above stay free,
@@ -38,12 +39,12 @@ what="A$act_bits x W$weight_bits, mode $mode"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-load="read_verilog -sv $mul $here/reference_mul.sv
-      chparam -set ActBits $act_bits -set WeightBits $weight_bits mixpe_shift_add_mul reference_mul
-      chparam -set Fp4Weights $fp4_weights mixpe_shift_add_mul reference_mul
+load="read_verilog -sv $mul $here/../../rtl/mixpe_int_mul.sv
+      chparam -set ActBits $act_bits -set WeightBits $weight_bits mixpe_shift_add_mul mixpe_int_mul
+      chparam -set Fp4Weights $fp4_weights mixpe_shift_add_mul mixpe_int_mul
       prep"
 yosys -q -l "$tmp/yosys.log" -p "$load
-    miter -equiv -flatten mixpe_shift_add_mul reference_mul miter
+    miter -equiv -flatten mixpe_shift_add_mul mixpe_int_mul miter
     hierarchy -top miter
     techmap
     opt -fast
@@ -88,10 +89,10 @@ echo "weight case wgt_i[$((split_bits - 1)):0] = $((first - 1)):" \
 # fixes the whole weight code.
 [ "$split_bits" -eq "$weight_bits" ] && mode_set+=" -set in_wgt_i $((first - 1))"
 timeout 60 yosys -q -l "$tmp/sat.log" -p "$load
-    miter -equiv -flatten -make_outputs mixpe_shift_add_mul reference_mul miter
+    miter -equiv -flatten -make_outputs mixpe_shift_add_mul mixpe_int_mul miter
     hierarchy -top miter
     sat -show-inputs -show-outputs $mode_set -prove trigger 0 miter" \
   >/dev/null 2>&1 || true
-echo "counterexample (gold: the unit under proof, gate: reference_mul):"
+echo "counterexample (gold: the unit under proof, gate: mixpe_int_mul):"
 grep -E '^ +\\(in_|gold_|gate_)' "$tmp/sat.log" | head -10
 exit 1
