@@ -3,22 +3,25 @@
 # (mixpe_pe with PeKind 1; and the product units alone), then the dequantization side (the FP16
 # block aligner, the per-group dequantization unit, and the per-element dequantization multiplier
 # a conventional PE would need instead), then the baseline PEs MixPE is compared against (the INT8
-# multiplier PE, the FP16 MAC PE) with their per-element weight dequantizers, to generic CMOS
-# gates, and prints Markdown tables of cell, flip-flop and transistor counts, with the totals of a
-# 16x16 array dequantizing per group or per element and of the 16x16 arrays of each design.
+# multiplier PE, the FP16 MAC PE) with their per-element weight dequantizers and their cores'
+# column units, to generic CMOS gates, and prints Markdown tables of cell, flip-flop and
+# transistor counts, with the totals of a 16x16 array dequantizing per group or per element and
+# of the 16x16 arrays of each design.
 # `stat -tech cmos` counts transistors of generic NAND/NOR/NOT cells and flip-flops (asynchronous
 # resets are turned into synchronous ones first so that every flop is counted): a
 # technology-independent proxy, not a foundry area.
 # usage: synth/area.sh [--quick] [acc-bits]    (run from anywhere; needs yosys)
 #        synth/area.sh --csv <file> [acc-bits]
 #   --quick: only the rows tests/area_test.sh checks (the W4 and W8 PEs, the aligner at BlockSize
-#            4, the per-element multiplier): seconds instead of about two minutes.
-#   --csv:   instead of the tables, the transistor counts `mixpe sweep` reads to give a design
-#            point's area (docs/sweep.md): every shift-and-add PE of the tables, the aligner at
-#            BlockSize 32, and the per-group dequantization unit for columns of 8, 16, 32 and 64
-#            rows; then the baselines: the multiplier PE at W8 x A8 (pe_multiplier), the FP16 MAC PE
-#            (pe_fp16_mac), the INT8 weight expander (weight_expand_int8) and the FP16 weight
-#            dequantizer (weight_to_fp16), both for 4-bit codes; one
+#            4, the per-element multiplier): seconds instead of about six minutes.
+#   --csv:   instead of the tables, the transistor counts `mixpe sweep` and `mixpe iso-area`
+#            read to give a design point's area (docs/sweep.md, docs/baselines.md): every
+#            shift-and-add PE of the tables, the aligner at BlockSize 32, and the per-group
+#            dequantization unit for columns of 8, 16, 32 and 64 rows; then the baselines: the
+#            multiplier PE at W8 x A8 (pe_multiplier), the FP16 MAC PE (pe_fp16_mac), the INT8
+#            weight expander (weight_expand_int8) and the FP16 weight dequantizer
+#            (weight_to_fp16), both for 4-bit codes, and the baseline cores' column units for
+#            columns of 8, 16, 32 and 64 rows (int8_column, fp16_column); one
 #            `unit,weight_bits,activation_bits,fp4,acc_bits,rows,transistors` line each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,23 +47,43 @@ trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/abc.script" <<'EOF'
 strash; &get -n; &fraig -x -C 10000; &put; scorr; dc2; dretime; strash; &get -n; &dch -f; &nf; &put
 EOF
+# A latch (the clock gate of mixpe_column_dequant), counted as what a static CMOS latch is: a 2:1
+# multiplexer with its output fed back (12 transistors in `stat -tech cmos`).
+cat >"$tmp/latch_cmos.v" <<'EOF'
+module \$_DLATCH_N_ (input E, input D, output Q);
+  \$_MUX_ _TECHMAP_REPLACE_ (.A(D), .B(Q), .S(E), .Y(Q));
+endmodule
+EOF
+# mixpe_column_dequant as yosys 0.23 reads it: its unpacked-array ports (the rows' banks) as flat
+# vectors, wired to arrays of the old names inside (synth/flat_ports.awk); the logic is the RTL's.
+awk -f "$root/synth/flat_ports.awk" "$root/rtl/mixpe_column_dequant.sv" \
+  >"$tmp/mixpe_column_dequant.sv"
 
 # synth_one <top> "<files>" "<yosys commands after reading>" <chparam args...>: prints
 # "cells flops transistors". -mem2reg turns unpacked arrays (the aligner's per-element signals,
 # the per-row running sums of mixpe_group_dequant) into plain wires without a warning for each.
+# With keep_latches=1, a latch stays a latch (async2sync would make it a multiplexer and a flop of
+# no clock, which stat does not count) and is counted as $tmp/latch_cmos.v maps it.
 synth_one() {
   local top=$1 files=$2 extra=$3
   shift 3
   local log=$tmp/yosys.log
+  local flops="async2sync
+    dfflegalize -cell \$_DFF_P_ 01" latches=
+  if [ "${keep_latches:-0}" = 1 ]; then
+    flops="async2sync t:\$_DLATCH_* %n
+    dfflegalize -cell \$_DFF_P_ 01 -cell \$_DLATCH_N_ x"
+    latches="techmap -map $tmp/latch_cmos.v t:\$_DLATCH_N_"
+  fi
   yosys -q -l "$log" -p "
     read_verilog -sv -mem2reg $files
     $extra
     $( [ $# -gt 0 ] && echo "chparam $* $top" )
     synth -top $top -flatten
-    async2sync
-    dfflegalize -cell \$_DFF_P_ 01
+    $flops
     abc -g cmos2 -script $tmp/abc.script
     opt_clean
+    $latches
     stat -tech cmos" >/dev/null
   local stats
   stats=$(sed -n '/Printing statistics/,$p' "$log")
@@ -102,6 +125,22 @@ expand_int8() {
 weight_to_fp16() {
   synth_one mixpe_weight_to_fp16 "$root/rtl/mixpe_weight_to_fp16.sv" "" -set WeightBits 4
 }
+# The cores' column units, one per column as mixpe_core builds them: mixpe_column_dequant with
+# PeKind 1, the INT8 core's (the exact integer sum of each row's unit sums, dequantized once per
+# output by the mixpe_group_dequant it instantiates), PeKind 2, the FP16 core's (the FP32 sum of
+# each row's unit sums), or PeKind 0, MixPE's (mixpe_group_dequant on every unit), with
+# mixpe_core's widths (11-bit scale significands, 10-bit exponents, the 4-bit codes' zero point),
+# its registers and its clock gate.
+column_unit() {  # <PeKind> <rows> <sum bits>
+  local files="$root/rtl/mixpe_fp32_add.sv"
+  if [ "$1" != 2 ]; then
+    files="$root/rtl/mixpe_int_to_fp32.sv $root/rtl/mixpe_fp32_add.sv"
+    files+=" $root/rtl/mixpe_fp32_mul.sv $root/rtl/mixpe_group_dequant.sv"
+  fi
+  keep_latches=1 synth_one mixpe_column_dequant "$files $tmp/mixpe_column_dequant.sv" "" \
+    -set PeKind "$1" -set Rows "$2" -set SumBits "$3" -set ZeroBits 4 -set SigBits 11 \
+    -set ExpBits 10
+}
 label() { [ "$1" = shift_add ] && echo "shifts and adds" || echo "\`*\`"; }
 
 # The PE and product rows: weights x activations, and the product unit alone.
@@ -136,6 +175,14 @@ if [ -n "$csv" ]; then
   out+=$'\n'"weight_expand_int8,4,,,,,$transistors"
   read -r _ _ transistors < <(weight_to_fp16)
   out+=$'\n'"weight_to_fp16,4,,,,,$transistors"
+  for r in 8 16 32 64; do
+    read -r _ _ transistors < <(column_unit 1 "$r" "$acc_bits")
+    out+=$'\n'"int8_column,,,,$acc_bits,$r,$transistors"
+  done
+  for r in 8 16 32 64; do
+    read -r _ _ transistors < <(column_unit 2 "$r" 32)
+    out+=$'\n'"fp16_column,,,,32,$r,$transistors"
+  done
   printf '%s\n' "$out" >"$csv"
   echo "wrote $csv"
   exit 0
@@ -254,10 +301,15 @@ echo "per element / per group, transistors: dequantization" \
 
 # The baselines MixPE is compared against, as built in rtl/: PEs of a conventional design and the
 # per-element weight dequantizers at their array's north edge (one per column, in front of the
-# weight stream), beside the MixPE PEs of the first table.
+# weight stream) and their cores' column units, beside the MixPE PEs of the first table.
 read -r -a fp16_pe < <(fp16_mac_pe)
 read -r -a fp16_mul < <(synth_one mixpe_fp16_mul_exact "$root/rtl/mixpe_fp16_mul_exact.sv" "")
 read -r -a expander < <(expand_int8)
+read -r -a int8_col < <(column_unit 1 "$rows" "$acc_bits")
+read -r -a fp16_col < <(column_unit 2 "$rows" 32)
+# MixPE's own column unit (PeKind 0: the per-group unit of the tables above, with the column's
+# registers, scale products and reads of the rows' banks), for comparison with the baselines'.
+read -r -a mixpe_col < <(column_unit 0 "$rows" "$acc_bits")
 fp32_add=($fp32_add_cells)
 echo
 echo "| unit | RTL | parameters | cells | flip-flops | transistors |"
@@ -278,12 +330,23 @@ echo "| INT8 weight expander | \`mixpe_weight_expand_int8\` | WeightBits 4, Mult
   "${expander[0]} | ${expander[1]} | ${expander[2]} |"
 echo "| FP16 weight dequantizer | \`mixpe_weight_to_fp16\` | WeightBits 4 | ${element[0]} |" \
   "${element[1]} | ${element[2]} |"
+echo "| INT8 baseline column unit (integer sums, dequantized once) | \`mixpe_column_dequant\` |" \
+  "PeKind 1, Rows $rows, SumBits $acc_bits | ${int8_col[0]} | ${int8_col[1]} | ${int8_col[2]} |"
+echo "| FP16 baseline column unit (FP32 sums) | \`mixpe_column_dequant\` | PeKind 2, Rows $rows," \
+  "SumBits 32 | ${fp16_col[0]} | ${fp16_col[1]} | ${fp16_col[2]} |"
+echo "| MixPE column unit (per-group unit and the column's registers) |" \
+  "\`mixpe_column_dequant\` | PeKind 0, Rows $rows, SumBits $acc_bits | ${mixpe_col[0]} |" \
+  "${mixpe_col[1]} | ${mixpe_col[2]} |"
 
 # 16x16 arrays of each design, 4-bit weight codes: PEs plus the dequantization of their design
-# (MixPE: per group, after the integer sums; the baselines: per element, one unit per column).
+# (MixPE: per group, after the integer sums; the baselines: per element, one unit per column) and,
+# for the baselines, their column units: as CoreTransistors (explore/area_table.h) counts a core.
 read -r -a mixpe_a8 < <(total "$pes" pe_w4a8 "$cols" group)
-read -r -a int8_all < <(total "$pes" pe_int8 "$cols" expander)
-read -r -a fp16_all < <(total "$pes" fp16_pe "$cols" element)
+read -r -a int8_all < <(total "$pes" pe_int8 "$cols" expander "$cols" int8_col)
+read -r -a fp16_all < <(total "$pes" fp16_pe "$cols" element "$cols" fp16_col)
+# MixPE counted as the baselines are: its whole column units instead of the per-group units.
+read -r -a mixpe_a8_col < <(total "$pes" pe_w4a8 "$cols" mixpe_col)
+read -r -a mixpe_a16_col < <(total "$pes" pe "$cols" mixpe_col 1 align)
 echo
 echo "| ${rows}x${cols} array, 4-bit weights | made of | cells | flip-flops | transistors |"
 echo "|---|---|---|---|---|"
@@ -291,10 +354,16 @@ echo "| MixPE, W4A8 | $pes x MixPE W4 x A8 PE + $cols per-group units | ${mixpe_
   "${mixpe_a8[1]} | ${mixpe_a8[2]} |"
 echo "| MixPE, W4A16 | $pes x MixPE W4 x A16 PE + $cols per-group units + 1 aligner |" \
   "${group_all[0]} | ${group_all[1]} | ${group_all[2]} |"
-echo "| INT8 baseline | $pes x INT8 multiplier PE + $cols INT8 weight expanders |" \
-  "${int8_all[0]} | ${int8_all[1]} | ${int8_all[2]} |"
-echo "| FP16 baseline | $pes x FP16 MAC PE + $cols FP16 weight dequantizers | ${fp16_all[0]} |" \
-  "${fp16_all[1]} | ${fp16_all[2]} |"
+echo "| INT8 baseline | $pes x INT8 multiplier PE + $cols INT8 weight expanders +" \
+  "$cols INT8 column units | ${int8_all[0]} | ${int8_all[1]} | ${int8_all[2]} |"
+echo "| FP16 baseline | $pes x FP16 MAC PE + $cols FP16 weight dequantizers +" \
+  "$cols FP16 column units | ${fp16_all[0]} | ${fp16_all[1]} | ${fp16_all[2]} |"
+echo "| MixPE, W4A8, whole column units | $pes x MixPE W4 x A8 PE + $cols MixPE column units |" \
+  "${mixpe_a8_col[0]} | ${mixpe_a8_col[1]} | ${mixpe_a8_col[2]} |"
+echo "| MixPE, W4A16, whole column units | $pes x MixPE W4 x A16 PE + $cols MixPE column units +" \
+  "1 aligner | ${mixpe_a16_col[0]} | ${mixpe_a16_col[1]} | ${mixpe_a16_col[2]} |"
 echo
 echo "transistors against MixPE: INT8 baseline $(ratio "${int8_all[2]}" "${mixpe_a8[2]}")x MixPE" \
-  "W4A8; FP16 baseline $(ratio "${fp16_all[2]}" "${group_all[2]}")x MixPE W4A16"
+  "W4A8; FP16 baseline $(ratio "${fp16_all[2]}" "${group_all[2]}")x MixPE W4A16; against MixPE" \
+  "with whole column units: INT8 $(ratio "${int8_all[2]}" "${mixpe_a8_col[2]}")x, FP16" \
+  "$(ratio "${fp16_all[2]}" "${mixpe_a16_col[2]}")x"

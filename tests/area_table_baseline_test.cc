@@ -1,7 +1,8 @@
 // The area table (synth/area.sh --csv, read by explore/area_table.h) with the baseline units'
 // lines: the shipped table parses, holds the MixPE units and the baselines' (multiplier PE, FP16
-// MAC PE, INT8 weight expander, FP16 weight dequantizer), and a table with only baseline lines
-// reads back with their keys.
+// MAC PE, INT8 weight expander, FP16 weight dequantizer, and the INT8 and FP16 cores' column units
+// for columns of 8 to 64 rows), prices the reference baseline cores, and a table with only
+// baseline lines reads back with their keys.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "explore/area_table.h"
+#include "model/hardware_config.h"
 #include "model/input_error.h"
 
 namespace mixpe {
@@ -31,6 +33,38 @@ TEST(AreaTableBaselineTest, TheShippedTableHoldsTheBaselineUnits) {
   // W4 x A16 PE (docs/area.md).
   EXPECT_GT(Find(table, "pe_multiplier 8 8 0 32"), Find(table, "pe 4 8 0 32"));
   EXPECT_GT(Find(table, "pe_fp16_mac 16 16 0 32"), Find(table, "pe 4 16 0 32"));
+  // The baseline cores' column units (mixpe_column_dequant, PeKind 1 and 2), at every column
+  // height the per-group unit has, growing with it (a running sum per row).
+  for (const char* unit : {"int8_column 32 ", "fp16_column 32 "}) {
+    int64_t previous = 0;
+    for (int rows : {8, 16, 32, 64}) {
+      const int64_t transistors = Find(table, unit + std::to_string(rows));
+      EXPECT_GT(transistors, previous) << unit << rows;
+      previous = transistors;
+    }
+  }
+  // The FP16 core's column adds FP32 sums only; the INT8 core's also dequantizes every output.
+  EXPECT_GT(Find(table, "int8_column 32 16"), Find(table, "fp16_column 32 16"));
+}
+
+TEST(AreaTableBaselineTest, TheShippedTablePricesTheReferenceBaselineCores) {
+  const AreaTable table = LoadAreaTable(MIXPE_SOURCE_DIR "/synth/area_table.csv");
+  const std::string reference = MIXPE_SOURCE_DIR "/configs/reference/";
+  const HardwareConfig int8 = LoadHardwareConfig(reference + "int8_mac.yaml");
+  const CoreArea int8_area = CoreAreaOf(int8, table);
+  EXPECT_EQ(int8_area.pe, Find(table, "pe_multiplier 8 8 0 32"));
+  EXPECT_EQ(int8_area.column, Find(table, "weight_expand_int8 4") +
+                                  Find(table, "int8_column 32 " + std::to_string(int8.rows)));
+  EXPECT_GT(int8_area.column, Find(table, "weight_expand_int8 4"));
+  EXPECT_GT(CoreTransistors(int8, table), 0);
+  const HardwareConfig fp16 = LoadHardwareConfig(reference + "fp16_mac.yaml");
+  const CoreArea fp16_area = CoreAreaOf(fp16, table);
+  EXPECT_EQ(fp16_area.pe, Find(table, "pe_fp16_mac 16 16 0 32"));
+  EXPECT_EQ(fp16_area.column, Find(table, "weight_to_fp16 4") +
+                                  Find(table, "fp16_column 32 " + std::to_string(fp16.rows)));
+  EXPECT_GT(fp16_area.column, Find(table, "weight_to_fp16 4"));
+  EXPECT_EQ(CoreTransistors(fp16, table),
+            int64_t{fp16.rows} * fp16.cols * fp16_area.pe + int64_t{fp16.cols} * fp16_area.column);
 }
 
 class AreaTableFileTest : public ::testing::Test {
@@ -47,12 +81,14 @@ class AreaTableFileTest : public ::testing::Test {
 TEST_F(AreaTableFileTest, BaselineLinesReadBackWithTheirKeys) {
   const AreaTable table = LoadAreaTable(Write(
       "pe_multiplier,8,8,0,32,,111\npe_fp16_mac,16,16,0,32,,222\nweight_expand_int8,4,,,,,333\n"
-      "weight_to_fp16,4,,,,,444\n"));
-  EXPECT_EQ(table.transistors.size(), 4u);
+      "weight_to_fp16,4,,,,,444\nint8_column,,,,32,16,555\nfp16_column,,,,32,64,666\n"));
+  EXPECT_EQ(table.transistors.size(), 6u);
   EXPECT_EQ(Find(table, "pe_multiplier 8 8 0 32"), 111);
   EXPECT_EQ(Find(table, "pe_fp16_mac 16 16 0 32"), 222);
   EXPECT_EQ(Find(table, "weight_expand_int8 4"), 333);
   EXPECT_EQ(Find(table, "weight_to_fp16 4"), 444);
+  EXPECT_EQ(Find(table, "int8_column 32 16"), 555);
+  EXPECT_EQ(Find(table, "fp16_column 32 64"), 666);
 }
 
 TEST_F(AreaTableFileTest, AnUnknownUnitIsStillAnError) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the area proxy on its quick subset (`area.sh --quick`: the W4 and W8 PEs, the FP16 aligner
-# at BlockSize 4, the per-element dequantization multiplier; the full table takes about two
+# at BlockSize 4, the per-element dequantization multiplier; the full table takes about six
 # minutes) and checks it: every row counted (area.sh fails on an uncounted cell), and narrow
 # weights cheaper.
 # usage: area_test.sh <synth/area.sh>
