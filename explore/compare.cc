@@ -42,15 +42,11 @@ DesignCost Cost(const HardwareConfig& config, const LayerTrace& trace, MapObject
               static_cast<double>(layer.n);
     }
   } catch (const InputError& e) {
-    DesignCost failed;
-    failed.config_file = c.config_file;
-    failed.design = c.design;
-    failed.hardware = c.hardware;
-    failed.pes = c.pes;
-    failed.trace_file = c.trace_file;
-    failed.model = c.model;
-    failed.status = std::string("does not map: ") + e.what();
-    return failed;
+    c.status = std::string("does not map: ") + e.what();
+    c.cycles = 0;
+    c.energy = EnergyBreakdown{};
+    c.dram_bytes = 0;
+    return c;
   }
   c.time_us = static_cast<double>(c.cycles) / config.frequency_mhz;
   c.utilization = macs / (PeakMacsPerCycle(config) * static_cast<double>(c.cycles));
