@@ -121,8 +121,10 @@ else
   bash synth/area.sh --csv "$out/area_table.csv"
   iso_args=()
   for d in "${rtl_designs[@]}"; do iso_args+=(-c "configs/reference/$d.yaml"); done
+  # Paths relative to the repository, so that the page names no machine's directories.
+  rel_out=$(realpath --relative-to="$root" "$out")
   "$mixpe" iso-area "${iso_args[@]}" --anchor configs/reference/fp16_mac.yaml \
-    --area "$out/area_table.csv" -o "$out/rtl_configs" >"$out/iso_area.md"
+    --area "$rel_out/area_table.csv" -o "$rel_out/rtl_configs" >"$out/iso_area.md"
   echo "design,config,pes,model,trace,cycles,model_cycles,energy_uJ,model_energy_uJ,bit_exact" \
     >"$tmp/rtl.csv"
   for d in "${rtl_designs[@]}"; do
