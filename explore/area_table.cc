@@ -18,8 +18,8 @@ std::string PeWidths(int w, int a, bool fp4, int acc) {
 
 std::string PeKey(int w, int a, bool fp4, int acc) { return "pe " + PeWidths(w, a, fp4, acc); }
 
-std::string DequantKey(int w, int acc, int rows) {
-  return "group_dequant " + std::to_string(w) + " " + std::to_string(acc) + " " +
+std::string ColumnKey(int w, int acc, int rows) {
+  return "mixpe_column " + std::to_string(w) + " " + std::to_string(acc) + " " +
          std::to_string(rows);
 }
 
@@ -66,9 +66,11 @@ AreaTable LoadAreaTable(const std::string& path) {
           transistors;
     } else if (f[0] == "fp16_align") {
       table.transistors["fp16_align"] = transistors;
-    } else if (f[0] == "group_dequant") {
-      table.transistors[DequantKey(number_of(f[1], "weight_bits"), number_of(f[4], "acc_bits"),
-                                   number_of(f[5], "rows"))] = transistors;
+    } else if (f[0] == "mixpe_column") {
+      // MixPE's column unit for columns of `rows` outputs (4-bit zero points: "mixpe_column W acc
+      // rows").
+      table.transistors[ColumnKey(number_of(f[1], "weight_bits"), number_of(f[4], "acc_bits"),
+                                  number_of(f[5], "rows"))] = transistors;
     } else if (f[0] == "pe_multiplier" || f[0] == "pe_fp16_mac") {
       // The baseline PEs (rtl/mixpe_pe.sv, PeKind 1 and 2): "pe_multiplier W A fp4 acc", ...
       table.transistors[f[0] + " " +
@@ -84,7 +86,7 @@ AreaTable LoadAreaTable(const std::string& path) {
                         std::to_string(number_of(f[5], "rows"))] = transistors;
     } else {
       fail("unknown unit '" + f[0] +
-           "', expected pe, fp16_align, group_dequant, pe_multiplier, pe_fp16_mac, "
+           "', expected pe, fp16_align, mixpe_column, pe_multiplier, pe_fp16_mac, "
            "weight_expand_int8, weight_to_fp16, int8_column or fp16_column");
     }
   }
@@ -125,7 +127,7 @@ CoreArea CoreAreaOf(const HardwareConfig& config, const AreaTable& table) {
   if (config.design != PeDesign::kMixpe) return area;  // no RTL, no area
   area.pe = find(PeKey(config.weight_bits, config.activation_bits, HasFp4Weights(config),
                        config.accumulator_bits));
-  area.column = find(DequantKey(config.weight_bits, config.accumulator_bits, config.rows));
+  area.column = find(ColumnKey(config.weight_bits, config.accumulator_bits, config.rows));
   bool fp16 = false;
   for (const ActivationFormat& f : config.activation_formats) {
     fp16 |= f.family == ActivationFamily::kFp16;

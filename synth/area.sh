@@ -16,8 +16,9 @@
 #            4, the per-element multiplier): seconds instead of about six minutes.
 #   --csv:   instead of the tables, the transistor counts `mixpe sweep` and `mixpe iso-area`
 #            read to give a design point's area (docs/sweep.md, docs/baselines.md): every
-#            shift-and-add PE of the tables, the aligner at BlockSize 32, and the per-group
-#            dequantization unit for columns of 8, 16, 32 and 64 rows; then the baselines: the
+#            shift-and-add PE of the tables, the aligner at BlockSize 32, and MixPE's column unit
+#            (its per-group dequantization unit and the column's registers, mixpe_column) for
+#            columns of 8, 16, 32 and 64 rows; then the baselines: the
 #            multiplier PE at W8 x A8 (pe_multiplier), the FP16 MAC PE (pe_fp16_mac), the INT8
 #            weight expander (weight_expand_int8) and the FP16 weight dequantizer
 #            (weight_to_fp16), both for 4-bit codes, and the baseline cores' column units for
@@ -159,12 +160,11 @@ if [ -n "$csv" ]; then
   read -r _ _ transistors < <(synth_one mixpe_fp16_align "$root/rtl/mixpe_fp16_align.sv" "" \
     -set BlockSize 32)
   out+=$'\n'"fp16_align,,16,,,,$transistors"
-  group_files="$root/rtl/mixpe_int_to_fp32.sv $root/rtl/mixpe_fp32_add.sv"
-  group_files+=" $root/rtl/mixpe_fp32_mul.sv $root/rtl/mixpe_group_dequant.sv"
+  # MixPE's column unit (mixpe_column_dequant, PeKind 0: the per-group unit with the column's
+  # registers and clock gate), as the baselines' column units below.
   for r in 8 16 32 64; do
-    read -r _ _ transistors < <(synth_one mixpe_group_dequant "$group_files" "" \
-      -set SumBits "$acc_bits" -set ZeroBits 4 -set ScaleBits 22 -set ExpBits 10 -set Outputs "$r")
-    out+=$'\n'"group_dequant,4,,,$acc_bits,$r,$transistors"
+    read -r _ _ transistors < <(column_unit 0 "$r" "$acc_bits")
+    out+=$'\n'"mixpe_column,4,,,$acc_bits,$r,$transistors"
   done
   read -r _ _ transistors < <(pe_or_product mixpe_pe multiplier \
     -set ActBits 8 -set WeightBits 8 -set AccBits "$acc_bits" -set Fp4Weights 0)

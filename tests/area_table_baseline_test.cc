@@ -24,7 +24,7 @@ int64_t Find(const AreaTable& table, const std::string& key) {
 TEST(AreaTableBaselineTest, TheShippedTableHoldsTheBaselineUnits) {
   const AreaTable table = LoadAreaTable(MIXPE_SOURCE_DIR "/synth/area_table.csv");
   EXPECT_GT(Find(table, "pe 4 16 0 32"), 0);
-  EXPECT_GT(Find(table, "group_dequant 4 32 16"), 0);
+  EXPECT_GT(Find(table, "mixpe_column 4 32 16"), 0);
   EXPECT_GT(Find(table, "pe_multiplier 8 8 0 32"), 0);
   EXPECT_GT(Find(table, "pe_fp16_mac 16 16 0 32"), 0);
   EXPECT_GT(Find(table, "weight_expand_int8 4"), 0);
@@ -33,9 +33,9 @@ TEST(AreaTableBaselineTest, TheShippedTableHoldsTheBaselineUnits) {
   // W4 x A16 PE (docs/area.md).
   EXPECT_GT(Find(table, "pe_multiplier 8 8 0 32"), Find(table, "pe 4 8 0 32"));
   EXPECT_GT(Find(table, "pe_fp16_mac 16 16 0 32"), Find(table, "pe 4 16 0 32"));
-  // The baseline cores' column units (mixpe_column_dequant, PeKind 1 and 2), at every column
-  // height the per-group unit has, growing with it (a running sum per row).
-  for (const char* unit : {"int8_column 32 ", "fp16_column 32 "}) {
+  // Every core's column unit (mixpe_column_dequant, PeKind 0, 1 and 2) at every column height,
+  // growing with it (a running sum per row).
+  for (const char* unit : {"mixpe_column 4 32 ", "int8_column 32 ", "fp16_column 32 "}) {
     int64_t previous = 0;
     for (int rows : {8, 16, 32, 64}) {
       const int64_t transistors = Find(table, unit + std::to_string(rows));
@@ -45,6 +45,19 @@ TEST(AreaTableBaselineTest, TheShippedTableHoldsTheBaselineUnits) {
   }
   // The FP16 core's column adds FP32 sums only; the INT8 core's also dequantizes every output.
   EXPECT_GT(Find(table, "int8_column 32 16"), Find(table, "fp16_column 32 16"));
+}
+
+// A MixPE core is priced with its whole column unit, as the baselines are.
+TEST(AreaTableBaselineTest, TheShippedTablePricesMixpeCoresWithTheirWholeColumnUnit) {
+  const AreaTable table = LoadAreaTable(MIXPE_SOURCE_DIR "/synth/area_table.csv");
+  const HardwareConfig w4a8 =
+      LoadHardwareConfig(MIXPE_SOURCE_DIR "/configs/reference/mixpe_w4a8.yaml");
+  const CoreArea area = CoreAreaOf(w4a8, table);
+  EXPECT_EQ(area.pe, Find(table, "pe 4 8 0 32"));
+  EXPECT_EQ(area.column, Find(table, "mixpe_column 4 32 " + std::to_string(w4a8.rows)));
+  EXPECT_GT(area.column, 0);
+  EXPECT_EQ(CoreTransistors(w4a8, table),
+            int64_t{w4a8.rows} * w4a8.cols * area.pe + int64_t{w4a8.cols} * area.column);
 }
 
 TEST(AreaTableBaselineTest, TheShippedTablePricesTheReferenceBaselineCores) {

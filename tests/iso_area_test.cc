@@ -26,7 +26,7 @@ std::string Table() {
       "pe,4,8,0,32,,5000\n"
       "pe,4,16,0,32,,6500\n"
       "fp16_align,,16,,,,65000\n"
-      "group_dequant,4,,,32,32,160000\n"
+      "mixpe_column,4,,,32,32,160000\n"
       "pe_multiplier,8,8,0,32,,7500\n"
       "weight_expand_int8,4,,,,,500\n"
       "int8_column,,,,32,32,100000\n"
