@@ -17,6 +17,20 @@
 namespace mixpe {
 // Prints the accuracy table of docs/numerics.md; fails if a combination exceeds its bound.
 int Accuracy(const AccuracyProblem& problem, bool markdown) {
+  // Each option is bounded on its own; together they could still ask for gigabytes of operands
+  // and hours of float64 GEMMs, for statistics that settle far sooner.
+  constexpr int64_t kMaxElements = int64_t{1} << 26;
+  constexpr int64_t kMaxMacs = int64_t{1} << 30;
+  const int64_t elements = problem.m * problem.k + problem.k * problem.n + problem.m * problem.n;
+  const int64_t macs = problem.m * problem.k * problem.n;
+  if (elements > kMaxElements || macs > kMaxMacs) {
+    throw InputError("--m, --k, --n: " + std::to_string(problem.m) + " x " +
+                     std::to_string(problem.k) + " x " + std::to_string(problem.n) + " takes " +
+                     std::to_string(elements) + " operand and output elements and " +
+                     std::to_string(macs) + " multiply-accumulates per format pair; expected at " +
+                     "most " + std::to_string(kMaxElements) + " and " + std::to_string(kMaxMacs) +
+                     " (the default is 32 x 1024 x 128)");
+  }
   int failures = 0;
   std::printf(markdown ? "| weights | activations | relative error | bound | arithmetic error |\n"
                          "|---|---|---|---|---|\n"

@@ -1,6 +1,7 @@
 // The mixpe subcommands, one function each, as app/mixpe_main.cc calls them once the command line
 // is parsed. Each returns the exit status (0, or 1 when a check failed) and throws InputError on
-// bad input, which the caller prints with exit status 2.
+// bad input, which the caller prints with exit status 2. Their output files go through OutputFile
+// (app/command_util.h): they appear when the command returns, never after an error.
 #pragma once
 
 #include <cstdint>

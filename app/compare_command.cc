@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/command_util.h"
 #include "app/commands.h"
 #include "explore/compare.h"
 #include "explore/iso_area.h"
@@ -26,24 +27,21 @@ std::string FindBaseline(const std::vector<std::string>& configs, const std::str
   throw InputError("--baseline " + baseline + ": not one of the --config files");
 }
 
-void WriteFile(const std::string& path, const std::string& text, const char* what) {
-  if (path.empty()) return;
-  std::ofstream out(path);
-  if (!(out << text)) throw InputError("cannot write the " + std::string(what) + " to " + path);
-}
-
 }  // namespace
 
 int Compare(const std::vector<std::string>& configs, const std::vector<std::string>& traces,
             const std::string& baseline, MapObjective objective, int jobs,
             const std::string& csv_path, const std::string& markdown_path) {
   const std::string base = FindBaseline(configs, baseline);
+  // Both files are checked to be writable before the work, and appear together after it.
+  OutputFile csv(csv_path, "--csv", "the CSV");
+  OutputFile tables(markdown_path, "--markdown", "the tables");
   const std::vector<DesignCost> costs = CompareDesigns(configs, traces, objective, jobs);
   const std::string markdown = CompareMarkdown(costs, base);
-  // Both files are made before either is written.
-  const std::string csv = CompareCsv(costs, base);
-  WriteFile(csv_path, csv, "CSV");
-  WriteFile(markdown_path, markdown, "tables");
+  csv.Write(CompareCsv(costs, base));
+  tables.Write(markdown);
+  csv.Commit();
+  tables.Commit();
   std::cout << "mixpe compare: " << configs.size() << " designs x " << traces.size()
             << " traces by the analytical model (objective: " << MapObjectiveName(objective)
             << ")\n"
@@ -60,7 +58,12 @@ int Compare(const std::vector<std::string>& configs, const std::vector<std::stri
 int IsoArea(const std::vector<std::string>& configs, const std::string& anchor,
             const std::string& area_table, const std::string& out_dir) {
   const AreaTable table = LoadAreaTable(area_table);
-  const std::vector<SizedDesign> sized = SizeForEqualArea(configs, anchor, table, out_dir);
+  // Written into a temporary directory, checked there (every sized config loads) and moved into
+  // `out_dir` only when all are: a bad config leaves none of them behind.
+  OutputDir dir(out_dir, "--output-dir");
+  std::vector<SizedDesign> sized = SizeForEqualArea(configs, anchor, table, dir.temp_path());
+  dir.Commit();
+  for (SizedDesign& d : sized) d.config_file = dir.FinalPath(d.config_file);
   std::cout << "mixpe iso-area: every core within the area of " << anchor << " (" << area_table
             << ")\n\n| design | array | PEs | core transistors | PE transistors / anchor's | "
                "config |\n|---|---|---|---|---|---|\n";

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "app/command_util.h"
@@ -25,20 +26,31 @@ int Compile(const std::string& config_path, const std::string& trace_path,
   std::vector<std::pair<std::string, std::string>> texts;
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
+    if (!out_dir.empty() && layer.name.find_first_of(std::string("/\0", 2)) != std::string::npos) {
+      throw InputError(trace.source_file + ": layers[" + std::to_string(layer.index) + "].name: '" +
+                       layer.name +
+                       "' cannot name a file <layer>.schedule in --output-dir: expected a name "
+                       "without '/' (or a NUL character)");
+    }
     const LayerFormats formats = ResolveLayerFormats(layer, config);
     const MappedLayer mapped = MapLayer(config, layer, formats, objective);
     const LayerSchedule schedule = MakeLayerSchedule(config, layer, mapped.schedule.plan());
     texts.emplace_back(layer.name, WriteSchedule(schedule));
   }
+  if (out_dir.empty()) {
+    for (const auto& [name, text] : texts) std::cout << text << "\n";
+    return 0;
+  }
+  // Each file appears only once all are written.
+  std::vector<std::unique_ptr<OutputFile>> files;
   for (const auto& [name, text] : texts) {
-    if (out_dir.empty()) {
-      std::cout << text << "\n";
-      continue;
-    }
-    const std::string path = out_dir + "/" + name + ".schedule";
-    std::ofstream file(path);
-    if (!(file << text)) throw InputError(path + ": cannot write the schedule file");
-    std::cout << "wrote " << path << "\n";
+    files.push_back(std::make_unique<OutputFile>(out_dir + "/" + name + ".schedule", "--output-dir",
+                                                 "the schedule of layer " + name));
+    files.back()->Write(text);
+  }
+  for (const auto& file : files) {
+    file->Commit();
+    std::cout << "wrote " << file->path() << "\n";
   }
   return 0;
 }

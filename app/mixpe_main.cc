@@ -18,11 +18,34 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <new>
+#include <stdexcept>
+#include <string>
 #include <systemc>
 #include <thread>
 
 #include "app/commands.h"
 #include "model/input_error.h"
+
+namespace {
+
+// A seed: a whole number, 0 or more (CLI11 alone would wrap "-1" around to 2^64 - 1).
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      const std::string expected = "expected a whole number in [0, 2^64 - 1], got '" + text + "'";
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+        return expected;
+      }
+      try {
+        std::stoull(text);
+      } catch (const std::out_of_range&) {
+        return expected;
+      }
+      return "";
+    },
+    "SEED");
+
+}  // namespace
 
 // The program proper, run by SystemC (main, at the end, hands over to it).
 int sc_main(int argc, char** argv) {
@@ -149,7 +172,9 @@ int sc_main(int argc, char** argv) {
   CLI::App* verify = app.add_subcommand(
       "verify", "Random regression of the RTL core against the golden model, with coverage");
   verify->add_option("-c,--config", config_path, "hardware YAML")->capture_default_str();
-  verify->add_option("--seed", verify_seed, "the first case's seed")->capture_default_str();
+  verify->add_option("--seed", verify_seed, "the first case's seed")
+      ->capture_default_str()
+      ->check(kSeed);
   verify->add_option("--count", verify_count, "how many cases (seeds seed .. seed+count-1)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000000));
@@ -184,7 +209,8 @@ int sc_main(int argc, char** argv) {
   trace->add_option("--activations", trace_request.activations,
                     "activation format of the linear layers");
   trace->add_option("--seed", trace_request.seed, "the trace's operand seed")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kSeed);
   trace->add_option("-o,--output", trace_output, "write the trace here (default: stdout)");
   std::string topology, scalesim_cfg, base_config = MIXPE_DEFAULT_CONFIG, output_trace,
                                       output_config;
@@ -216,11 +242,25 @@ int sc_main(int argc, char** argv) {
   accuracy->add_option("--n", problem.n, "output channels")
       ->capture_default_str()
       ->check(CLI::Range(1, 65536));
-  accuracy->add_option("--seed", problem.seed, "operand seed")->capture_default_str();
+  accuracy->add_option("--seed", problem.seed, "operand seed")->capture_default_str()->check(kSeed);
   accuracy->add_flag("--markdown", markdown, "print a Markdown table");
   bool widths = false;
   accuracy->add_flag("--widths", widths,
                      "print the integer widths of the exact inner sums instead (at --k)");
+  // CLI11 would only say that a subcommand is required: name the word it did not know.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known |= sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "error: unknown subcommand '" << argv[1] << "' (expected one of " << names
+                << ")\n";
+      return static_cast<int>(CLI::ExitCodes::ExtrasError);
+    }
+  }
   CLI11_PARSE(app, argc, argv);
   try {
     if (*accuracy) {
@@ -250,6 +290,18 @@ int sc_main(int argc, char** argv) {
   } catch (const mixpe::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    // Inputs are bounded so that this does not happen (docs/robustness.md); should it still, the
+    // process reports it rather than dying in SystemC's handler.
+    std::cerr << "error: out of memory: the input asks for more memory than this machine has\n";
+    return 3;
+  } catch (const std::exception& e) {
+    // Every error about the input is an InputError with the file and the key; anything else is a
+    // bug in mixpe, reported as one instead of a crash.
+    std::cerr << "error: unexpected internal error (a bug in mixpe; please report it with the "
+                 "command line): "
+              << e.what() << "\n";
+    return 3;
   }
 }
 

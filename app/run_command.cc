@@ -20,6 +20,21 @@
 namespace mixpe {
 namespace {
 
+// A layer's operands and outputs are held in memory while it is simulated (and its DRAM image is
+// as large): refuses a layer that would not fit a workstation's memory, before anything is
+// allocated. The analytical model (--fast) takes any layer.
+constexpr int64_t kMaxSimulatedElements = int64_t{1} << 28;
+
+void CheckSimulatedSize(const GemmLayer& layer) {
+  const int64_t elements = layer.m * layer.k + layer.k * layer.n + layer.m * layer.n;
+  if (elements <= kMaxSimulatedElements) return;
+  throw InputError(layer.source_file + ": layers[" + std::to_string(layer.index) + "]: layer " +
+                   layer.name + ": M x K + K x N + M x N = " + std::to_string(elements) +
+                   " operand and output elements, more than the " +
+                   std::to_string(kMaxSimulatedElements) +
+                   " a simulation holds in memory; cost it with --fast (the analytical model)");
+}
+
 // Runs the trace's layers (or only those named) and prints the report as they finish.
 template <class VCore>
 std::vector<LayerReport> RunLayers(VerilatedCore<VCore>& core, const HardwareConfig& config,
@@ -75,29 +90,19 @@ MappedLayer ScheduleLayer(const HardwareConfig& config, const GemmLayer& layer,
   return mapped;
 }
 
-// Writes the report for machines (--json, --csv) where asked.
+// The report for machines (--json, --csv) where asked, into the files' temporary copies.
 void WriteReports(const HardwareConfig& config, const LayerTrace& trace,
-                  const std::vector<CosimLayerReport>& reports, const std::string& json_path,
-                  const std::string& csv_path) {
-  if (!json_path.empty()) {
-    if (!(std::ofstream(json_path) << CosimReportJson(config, trace.source_file, reports))) {
-      throw InputError(json_path + ": cannot write the JSON report");
-    }
-    std::cout << "report: " << json_path << "\n";
-  }
-  if (!csv_path.empty()) {
-    if (!(std::ofstream(csv_path) << CosimReportCsv(config, reports))) {
-      throw InputError(csv_path + ": cannot write the CSV report");
-    }
-    std::cout << "report: " << csv_path << "\n";
-  }
+                  const std::vector<CosimLayerReport>& reports, OutputFile* json, OutputFile* csv) {
+  if (json->wanted()) json->Write(CosimReportJson(config, trace.source_file, reports));
+  if (csv->wanted()) csv->Write(CosimReportCsv(config, reports));
 }
 
-// The whole memory system and the core, layer by layer.
-int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
-               const std::vector<std::string>& only_layers, const std::string& waves_path,
-               MapObjective objective, const std::string& schedules_dir,
-               const std::string& json_path, const std::string& csv_path) {
+// The whole memory system and the core, layer by layer; the waveform, if any, goes to
+// `waves_path` and is complete when this returns (the core is gone).
+std::vector<CosimLayerReport> CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
+                                         const std::vector<std::string>& only_layers,
+                                         const std::string& waves_path, MapObjective objective,
+                                         const std::string& schedules_dir) {
   // The DRAM holds the largest selected layer's image.
   // The progress bar counts simulated cycles against the model's prediction of every layer.
   int64_t dram_bytes = 0;
@@ -135,26 +140,21 @@ int CoSimulate(const HardwareConfig& config, const LayerTrace& trace,
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     CompareWithGoldenModel(config.design, data.activations, data.weights, data.formats.unit, &r);
+    r.KeepFiguresOnly();
     finished += r.prediction.cycles;
     bar.Clear();
     PrintCosimLayer(std::cout, config, r);
     reports.push_back(std::move(r));
   }
   PrintCosimTotal(std::cout, config, reports);
-  if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
-  WriteReports(config, trace, reports, json_path, csv_path);
-  for (const CosimLayerReport& r : reports) {
-    if (!r.pass()) return 1;
-  }
-  return 0;
+  return reports;
 }
 
 // `mixpe run --fast`: every layer's mapped schedule costed by the analytical model alone, in the
 // co-simulation's report (docs/memory-model.md). Needs no RTL, so any valid config runs.
-int Estimate(const HardwareConfig& config, const LayerTrace& trace,
-             const std::vector<std::string>& only_layers, MapObjective objective,
-             const std::string& schedules_dir, const std::string& json_path,
-             const std::string& csv_path) {
+std::vector<CosimLayerReport> Estimate(const HardwareConfig& config, const LayerTrace& trace,
+                                       const std::vector<std::string>& only_layers,
+                                       MapObjective objective, const std::string& schedules_dir) {
   std::vector<CosimLayerReport> reports;
   PrintCosimHeader(std::cout);
   for (const GemmLayer& layer : trace.layers) {
@@ -168,11 +168,11 @@ int Estimate(const HardwareConfig& config, const LayerTrace& trace,
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     PrintCosimLayer(std::cout, config, r);
+    r.KeepFiguresOnly();
     reports.push_back(std::move(r));
   }
   PrintCosimTotal(std::cout, config, reports);
-  WriteReports(config, trace, reports, json_path, csv_path);
-  return 0;
+  return reports;
 }
 
 }  // namespace
@@ -185,6 +185,11 @@ int Run(const std::string& config_path, const std::string& trace_path,
   if (fast && (core_only || !waves_path.empty())) {
     throw InputError(
         "--fast runs the analytical model alone: no RTL, so no --core-only or --trace-waves");
+  }
+  if (!waves_path.empty() && !HasFstTrace<Vmixpe_core_main>::value) {
+    throw InputError(
+        "--trace-waves: this mixpe was built without waveform support (configure it with "
+        "-DMIXPE_WAVES=ON, the default)");
   }
   if (!fast) CheckConfigMatchesBuild(config);
   const LayerTrace trace = LoadLayerTrace(trace_path);
@@ -199,29 +204,27 @@ int Run(const std::string& config_path, const std::string& trace_path,
         "--json and --csv report the co-simulation's figures (energy, DRAM traffic, the "
         "roofline); --core-only runs the core alone, without them");
   }
-  // Report files must be writable before the run, not after it.
-  for (const std::string& path : {json_path, csv_path}) {
-    if (!path.empty() && !std::ofstream(path)) throw InputError(path + ": cannot write the report");
-  }
   if (core_only && !schedules_dir.empty()) {
     throw InputError(
         "--schedules gives the schedules of the memory system; --core-only runs the core "
         "alone, without one");
   }
-  if (!waves_path.empty() && !std::ofstream(waves_path)) {
-    throw InputError(waves_path + ": cannot write the waveform file");
-  }
-  // Formats, schedules and (co-simulated) buffer fit are validated for every layer before any
-  // simulation starts.
+  // Formats, schedules, (co-simulated) buffer fit and size are validated for every layer before
+  // any simulation starts.
   for (const GemmLayer& layer : trace.layers) {
     if (!Selected(layer, only_layers)) continue;
     const LayerFormats formats = ResolveLayerFormats(layer, config);
+    if (!fast) CheckSimulatedSize(layer);
     if (core_only) {
       TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, formats.unit);
     } else {
       ScheduleLayer(config, layer, formats, objective, {}, schedules_dir);  // fits the buffers
     }
   }
+  // The outputs are checked to be writable now, and appear only once the run is over.
+  OutputFile json(json_path, "--json", "the JSON report");
+  OutputFile csv(csv_path, "--csv", "the CSV report");
+  OutputFile waves(waves_path, "--trace-waves", "the waveform file");
 
   std::cout << "mixpe run: " << trace.model << " from " << trace_path << "\n"
             << "hardware: " << config.name << " (" << ShortDescription(config) << ", "
@@ -229,21 +232,29 @@ int Run(const std::string& config_path, const std::string& trace_path,
             << (fast        ? "mode: the analytical model alone (--fast)\n\n"
                 : core_only ? "mode: the core alone, on an ideal memory\n\n"
                             : "mode: co-simulation of DRAM, buffers, NoC and the RTL core\n\n");
-  if (fast) {
-    return Estimate(config, trace, only_layers, objective, schedules_dir, json_path, csv_path);
+  bool pass = true;
+  if (core_only) {
+    std::vector<LayerReport> reports;
+    {
+      VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
+      if (waves.wanted()) core.OpenWaves(waves.temp_path());
+      reports = RunLayers(core, config, trace, only_layers);
+    }  // the core's destructor completes the waveform
+    for (const LayerReport& r : reports) pass &= r.pass();
+  } else {
+    const std::vector<CosimLayerReport> reports =
+        fast ? Estimate(config, trace, only_layers, objective, schedules_dir)
+             : CoSimulate(config, trace, only_layers, waves.temp_path(), objective, schedules_dir);
+    WriteReports(config, trace, reports, &json, &csv);
+    for (const CosimLayerReport& r : reports) pass &= r.pass();
   }
-  if (!core_only) {
-    return CoSimulate(config, trace, only_layers, waves_path, objective, schedules_dir, json_path,
-                      csv_path);
+  // A run whose check failed still has a complete report (and a waveform to debug it with).
+  for (OutputFile* out : {&waves, &json, &csv}) {
+    if (!out->wanted()) continue;
+    out->Commit();
+    std::cout << (out == &waves ? "waveform: " : "report: ") << out->path() << "\n";
   }
-  VerilatedCore<Vmixpe_core_main> core(config.rows, config.cols, config.weight_bits);
-  if (!waves_path.empty()) core.OpenWaves(waves_path);
-  const std::vector<LayerReport> reports = RunLayers(core, config, trace, only_layers);
-  if (!waves_path.empty()) std::cout << "waveform: " << waves_path << "\n";
-  for (const LayerReport& r : reports) {
-    if (!r.pass()) return 1;
-  }
-  return 0;
+  return pass ? 0 : 1;
 }
 
 }  // namespace mixpe

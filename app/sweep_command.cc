@@ -38,18 +38,16 @@ void ReportSweep(const std::string& source, const std::vector<std::string>& axes
                 static_cast<long long>(r.cycles), r.time_us, r.energy_uj, 100 * r.utilization, area,
                 values.c_str());
   }
-  const std::string csv = out_dir + "/sweep.csv";
-  const std::string json = out_dir + "/sweep.json";
-  if (!(std::ofstream(csv) << SweepCsv(axes, results))) throw InputError(csv + ": cannot write");
-  if (!(std::ofstream(json) << SweepJson(source, axes, results))) {
-    throw InputError(json + ": cannot write");
-  }
-  std::printf("wrote %s and %s", csv.c_str(), json.c_str());
-  if (plot && ok > 0) {
-    const std::string png = out_dir + "/pareto.png";
-    PlotPareto(results, "mixpe sweep: " + source, png);
-    std::printf(" and %s", png.c_str());
-  }
+  // The files appear together, once all are made.
+  OutputFile csv(out_dir + "/sweep.csv", "--output-dir", "the sweep's CSV");
+  OutputFile json(out_dir + "/sweep.json", "--output-dir", "the sweep's JSON");
+  OutputFile png(plot && ok > 0 ? out_dir + "/pareto.png" : "", "--output-dir", "the plot");
+  csv.Write(SweepCsv(axes, results));
+  json.Write(SweepJson(source, axes, results));
+  if (png.wanted()) PlotPareto(results, "mixpe sweep: " + source, png.temp_path());
+  for (OutputFile* file : {&csv, &json, &png}) file->Commit();
+  std::printf("wrote %s and %s", csv.path().c_str(), json.path().c_str());
+  if (png.wanted()) std::printf(" and %s", png.path().c_str());
   std::printf("\n");
 }
 
@@ -68,14 +66,14 @@ int Sweep(const std::string& space_path, const std::string& out_dir, int jobs,
   const std::vector<SweepResult> results =
       RunSweep(space, shard, jobs, [&](int64_t done, int64_t total) { bar.Update(done, total); });
   if (!shard_text.empty()) {
-    const std::string csv = out_dir + "/sweep-" + std::to_string(shard.index) + "-of-" +
-                            std::to_string(shard.count) + ".csv";
-    if (!(std::ofstream(csv) << SweepCsv(AxisKeys(space), results))) {
-      throw InputError(csv + ": cannot write");
-    }
+    OutputFile csv(out_dir + "/sweep-" + std::to_string(shard.index) + "-of-" +
+                       std::to_string(shard.count) + ".csv",
+                   "--output-dir", "the shard's CSV");
+    csv.Write(SweepCsv(AxisKeys(space), results));
+    csv.Commit();
     std::printf("shard %lld/%lld: %zu points; wrote %s (mixpe merge joins the shards)\n",
                 static_cast<long long>(shard.index), static_cast<long long>(shard.count),
-                results.size(), csv.c_str());
+                results.size(), csv.path().c_str());
     return 0;
   }
   ReportSweep(space_path, AxisKeys(space), results, out_dir, plot);
@@ -85,17 +83,20 @@ int Sweep(const std::string& space_path, const std::string& out_dir, int jobs,
 // Joins the CSVs of a sharded sweep and reports them as one.
 int Merge(const std::vector<std::string>& inputs, const std::string& out_dir, bool plot) {
   std::vector<std::string> axes;
-  std::vector<SweepResult> results;
+  std::vector<std::pair<SweepResult, const std::string*>> read;  // each point and its file
   for (const std::string& path : inputs) {
-    for (SweepResult& r : ReadSweepCsv(path, &axes)) results.push_back(std::move(r));
+    for (SweepResult& r : ReadSweepCsv(path, &axes)) read.emplace_back(std::move(r), &path);
   }
-  std::sort(results.begin(), results.end(),
-            [](const SweepResult& a, const SweepResult& b) { return a.point < b.point; });
-  for (size_t i = 1; i < results.size(); ++i) {
-    if (results[i].point == results[i - 1].point) {
-      throw InputError("point " + std::to_string(results[i].point) +
-                       " is in more than one input: the same shard given twice?");
+  std::stable_sort(read.begin(), read.end(),
+                   [](const auto& a, const auto& b) { return a.first.point < b.first.point; });
+  std::vector<SweepResult> results;
+  for (size_t i = 0; i < read.size(); ++i) {
+    if (i > 0 && read[i].first.point == read[i - 1].first.point) {
+      throw InputError(*read[i].second + ": point " + std::to_string(read[i].first.point) +
+                       " is in more than one input (also in " + *read[i - 1].second +
+                       "): expected each point once; the same shard given twice?");
     }
+    results.push_back(std::move(read[i].first));
   }
   std::string source = "merged from";
   for (const std::string& path : inputs) source += " " + path;

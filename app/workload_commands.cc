@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,27 +14,20 @@
 #include "model/input_error.h"
 
 namespace mixpe {
-namespace {
-
-// Writes `text` to `path`, or to stdout if `path` is empty.
-void WriteOut(const std::string& path, const std::string& text, const std::string& what) {
-  if (path.empty()) {
-    std::cout << text;
-    return;
-  }
-  std::ofstream out(path);
-  if (!(out << text)) throw InputError(path + ": cannot write the " + what);
-  std::cerr << "wrote " << path << "\n";
-}
-
-}  // namespace
 
 // The trace of a Hugging Face model (docs/trace-format.md, "Traces from a Hugging Face config").
 int Trace(const std::string& hf_config, const TraceRequest& request, const std::string& output) {
+  OutputFile out(output, "--output", "the trace");
   const HfModelConfig model = LoadHfConfig(hf_config);
   const LayerTrace trace = MakeModelTrace(model, request);
-  // Made and written whole: bad input leaves no file.
-  WriteOut(output, WriteLayerTrace(trace, ModelTraceComment(model, request)), "trace");
+  const std::string text = WriteLayerTrace(trace, ModelTraceComment(model, request));
+  if (!out.wanted()) {
+    std::cout << text;
+    return 0;
+  }
+  out.Write(text);
+  out.Commit();
+  std::cerr << "wrote " << out.path() << "\n";
   return 0;
 }
 
@@ -47,13 +41,24 @@ int Import(const std::string& topology, const std::string& cfg, const std::strin
   if (cfg.empty() && !output_config.empty()) {
     throw InputError("--output-config needs --cfg: the SCALE-Sim .cfg to import");
   }
+  std::error_code error;
+  if (!cfg.empty() && std::filesystem::weakly_canonical(output_trace, error) ==
+                          std::filesystem::weakly_canonical(output_config, error)) {
+    throw InputError("--output-config " + output_config + ": the same file as --output-trace " +
+                     output_trace + "; expected two files, the trace and the hardware YAML");
+  }
+  // Both files are checked to be writable first, and appear together once both are made.
+  OutputFile trace_file(output_trace, "--output-trace", "the trace");
+  OutputFile config_file(output_config, "--output-config", "the hardware YAML");
   std::vector<std::string> notes;
   const LayerTrace trace = ImportScaleSimTopology(topology, options, &notes);
-  const std::string trace_text = ScaleSimTraceYaml(trace, notes);
-  const std::string config_text = cfg.empty() ? "" : ImportScaleSimConfig(cfg, base, output_config);
-  // Both are made before either is written: bad input leaves no file behind.
-  WriteOut(output_trace, trace_text, "trace");
-  if (!cfg.empty()) WriteOut(output_config, config_text, "hardware YAML");
+  trace_file.Write(ScaleSimTraceYaml(trace, notes));
+  if (!cfg.empty()) config_file.Write(ImportScaleSimConfig(cfg, base, output_config));
+  for (OutputFile* file : {&trace_file, &config_file}) {
+    if (!file->wanted()) continue;
+    file->Commit();
+    std::cerr << "wrote " << file->path() << "\n";
+  }
   std::cout << "imported " << trace.layers.size() << " layers from " << topology << "\n";
   for (const std::string& note : notes) std::cout << "note: " << note << "\n";
   return 0;

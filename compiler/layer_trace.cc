@@ -141,7 +141,11 @@ void ReadAttentionLayer(const YamlMap& item, GemmLayer* layer) {
 }  // namespace
 
 LayerTrace LoadLayerTrace(const std::string& path) {
-  const YamlMap root = YamlMap::LoadFile(path);
+  return LoadLayerTraceYaml(YamlMap::LoadFile(path));
+}
+
+LayerTrace LoadLayerTraceYaml(const YamlMap& root) {
+  const std::string& path = root.file();
   root.RejectUnknownKeys({"version", "model", "seed", "layers"});
   LayerTrace trace;
   trace.source_file = path;
@@ -275,6 +279,19 @@ LayerFormats ResolveLayerFormats(const GemmLayer& layer, const HardwareConfig& c
                   config.source_file + ", the longest unit its accumulator holds exactly");
   }
   f.unit = static_cast<int>(unit);
+  // A schedule lists every output tile (and the memory model walks them): beyond this many, a
+  // layer would take minutes to map and gigabytes to hold, so it is refused, not allocated.
+  constexpr int64_t kMaxTiles = int64_t{1} << 20;
+  const int64_t tiles =
+      ((layer.m + config.rows - 1) / config.rows) * ((layer.n + config.cols - 1) / config.cols);
+  if (tiles > kMaxTiles) {
+    throw InputError(layer.source_file + ": layers[" + std::to_string(layer.index) + "]: layer " +
+                     layer.name + ": M=" + std::to_string(layer.m) +
+                     " x N=" + std::to_string(layer.n) + " makes " + std::to_string(tiles) +
+                     " output tiles on the " + std::to_string(config.rows) + "x" +
+                     std::to_string(config.cols) + " array of config " + config.source_file +
+                     ", more than " + std::to_string(kMaxTiles) + "; split the layer");
+  }
   return f;
 }
 

@@ -55,6 +55,9 @@ struct LayerTrace {
 // Throws InputError naming the file and key on malformed input, including a format name that no
 // config could run (an unknown name).
 LayerTrace LoadLayerTrace(const std::string& path);
+// The same for a YAML mapping already parsed; `root.file()` names it in messages.
+class YamlMap;
+LayerTrace LoadLayerTraceYaml(const YamlMap& root);
 
 // A layer's formats on a given hardware config, and the reduction unit they give.
 struct LayerFormats {

@@ -96,7 +96,11 @@ class Search {
   MappedLayer Finish() {
     if (chosen_ >= 0) return std::move(result_);
     std::string reason = result_.candidates.front().rejected;
-    for (auto it = result_.candidates.rbegin(); it != result_.candidates.rend(); ++it) {
+    // Where whole K did not fit, also why no split did (the first candidate is whole K unless
+    // the trace fixed k_chunks).
+    const bool whole_k_first = result_.candidates.front().plan.k_chunks == 1;
+    for (auto it = result_.candidates.rbegin(); whole_k_first && it != result_.candidates.rend();
+         ++it) {
       if (it->plan.k_chunks > 1) {
         reason += "; nor does any split of K into chunks, e.g. " + it->rejected;
         break;
@@ -190,6 +194,24 @@ MappedLayer MapLayer(const HardwareConfig& config, const GemmLayer& layer,
   };
   check_block("block_m_tiles", layer.block_m_tiles, s.MTiles(), "M");
   check_block("block_n_tiles", layer.block_n_tiles, s.NTiles(), "N");
+  // A k_chunks the trace gives must cut K into whole units and come with blocks of 1 x 1.
+  if (layer.k_chunks > 1) {
+    const std::string chunks =
+        "layer " + layer.name + ": k_chunks=" + std::to_string(layer.k_chunks);
+    if (layer.k % layer.k_chunks != 0 || (layer.k / layer.k_chunks) % formats.unit != 0) {
+      throw InputError(where + "k_chunks: " + chunks + " does not cut K=" +
+                       std::to_string(layer.k) + " into equal chunks of whole " +
+                       std::to_string(formats.unit) + "-element reduction units (" +
+                       formats.weights.Name() + " x " + formats.activations.Name() + ")");
+    }
+    if (layer.block_m_tiles > 1 || layer.block_n_tiles > 1) {
+      throw InputError(where + "k_chunks: " + chunks + " with blocks of " +
+                       std::to_string(std::max<int64_t>(layer.block_m_tiles, 1)) + "x" +
+                       std::to_string(std::max<int64_t>(layer.block_n_tiles, 1)) +
+                       " tiles: a layer whose K is split is loaded one tile's chunk at a time, "
+                       "so expected block_m_tiles and block_n_tiles of 1 (or left out)");
+    }
+  }
   const int64_t first_m = layer.block_m_tiles > 0 ? layer.block_m_tiles : 1;
   const int64_t first_n = layer.block_n_tiles > 0 ? layer.block_n_tiles : 1;
   const int64_t last_m = layer.block_m_tiles > 0 ? layer.block_m_tiles : s.MTiles();

@@ -35,14 +35,16 @@ std::string Range(int64_t lo, int64_t hi) {
 
 // A JSON value as a message shows it: its type where that is the problem.
 std::string Describe(const Json& value) {
+  // Containers are named, not printed: dumping one nested thousands deep would overflow the stack.
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
   std::string text = value.dump();
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   if (value.is_number_float()) return "the floating-point number " + text;
   if (value.is_number()) return text;
   if (value.is_string()) return "the string " + text;
   if (value.is_boolean()) return "the boolean " + text;
-  if (value.is_null()) return "null";
-  return value.is_object() ? "an object" : "an array";
+  return "null";
 }
 
 // Typed reads of the top-level keys of a config.json; every failure reads "file: key: message".
@@ -657,6 +659,8 @@ std::vector<std::string> LayerEntries(const GemmLayer& layer, size_t index) {
   if (layer.block_n_tiles != 0) {
     e.push_back(number("block_n_tiles", layer.block_n_tiles, 1, kMaxDim));
   }
+  // Written even as 1: a trace's `k_chunks: 1` keeps K whole, where no key lets the mapper split.
+  if (layer.k_chunks != 0) e.push_back(number("k_chunks", layer.k_chunks, 1, kMaxDim));
   return e;
 }
 

@@ -215,6 +215,7 @@ std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::
     throw InputError(path + ":1: its axes differ from the first file's: not the same sweep");
   }
   *axes = file_axes;
+  const std::vector<std::string> columns = SweepCsvColumns(file_axes);
   std::vector<SweepResult> results;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
@@ -250,8 +251,12 @@ std::vector<SweepResult> ReadSweepCsv(const std::string& path, std::vector<std::
       ++f;
       r.pareto = integer(fields[f++]) != 0;
     } catch (const std::exception&) {
-      throw InputError(where + ": field " + std::to_string(f) + " ('" + fields[f - 1] +
-                       "') is not a number");
+      throw InputError(where + ": field " + std::to_string(f) + " (" + columns[f - 1] +
+                       "): expected a number, got '" + fields[f - 1] + "'");
+    }
+    if (r.point < 0) {
+      throw InputError(where + ": field 1 (point): expected a point number, 0 or more, got '" +
+                       fields[0] + "'");
     }
     results.push_back(r);
   }

@@ -128,12 +128,41 @@ SweepSpace LoadSweepSpace(const std::string& path) {
   } catch (const std::exception& e) {
     root.Fail("base", space.base_config + ": cannot read the base config: " + e.what());
   }
+  // What every point reads or replaces in the base must have its shape (a point's config is the
+  // base with the axes' values in place, then loaded and checked like any config).
+  auto base_fail = [&](const std::string& key, const std::string& what) {
+    root.Fail("base", space.base_config + ": " + key + ": expected " + what +
+                          " (every design point is made from the base)");
+  };
+  const YAML::Node& read_base = base;  // reads that add no keys
+  if (!base.IsMap()) base_fail("top level", "a YAML mapping");
+  if (!read_base["name"] || !read_base["name"].IsScalar()) base_fail("name", "a string");
   const YamlMap axes = root.Map("axes");
   YAML::Node raw = YAML::LoadFile(path)["axes"];
   if (raw.size() == 0) root.Fail("axes", "expected at least one axis");
+  std::set<std::string> keys;
   for (const auto& entry : raw) {
     SweepAxis axis;
-    axis.key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) {
+      root.Fail("axes",
+                "expected plain keys (array, weights, activations or a dotted key of "
+                "the hardware YAML), got a non-scalar key");
+    }
+    axis.key = entry.first.Scalar();
+    if (!keys.insert(axis.key).second) axes.Fail(axis.key, "duplicate axis");
+    if (axis.key == "array" && read_base["array"] && !read_base["array"].IsMap()) {
+      base_fail("array", "a mapping (the array axis sets array.rows and array.cols)");
+    }
+    if (axis.key == "weights" || axis.key == "activations") {
+      const YAML::Node formats = read_base["formats"];
+      if (formats && !formats.IsMap()) base_fail("formats", "a mapping");
+      const YAML::Node list = formats ? formats[axis.key] : YAML::Node();
+      bool strings = !list || list.IsSequence();
+      if (list && list.IsSequence()) {
+        for (const YAML::Node& f : list) strings &= f.IsScalar();
+      }
+      if (!strings) base_fail("formats." + axis.key, "a list of format names");
+    }
     const bool special = axis.key == "array" || axis.key == "weights" || axis.key == "activations";
     if (!special) {
       if (axis.key == "name" || axis.key == "version" || axis.key == "energy") {
@@ -165,6 +194,11 @@ SweepSpace LoadSweepSpace(const std::string& path) {
       root.Fail("axes",
                 "more than " + std::to_string(kMaxSweepPoints) + " design points; split the space");
     }
+  }
+  try {
+    MakeDesignPoint(space, base, 0);  // the checks above should leave nothing to fail here
+  } catch (const YAML::Exception& e) {
+    root.Fail("base", space.base_config + ": cannot make a design point from it: " + e.what());
   }
   return space;
 }

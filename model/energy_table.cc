@@ -35,10 +35,13 @@ const char* BufferKindName(BufferKind kind) {
 }
 
 EnergyTable LoadEnergyTable(const std::string& path) {
-  const YamlMap root = YamlMap::LoadFile(path);
+  return LoadEnergyTableYaml(YamlMap::LoadFile(path));
+}
+
+EnergyTable LoadEnergyTableYaml(const YamlMap& root) {
   root.RejectUnknownKeys({"version", "name", "dram", "sram", "pe", "dequant", "noc", "static"});
   EnergyTable table;
-  table.source_file = path;
+  table.source_file = root.file();
   root.Int("version", 1, 1);
   table.name = root.String("name");
 

@@ -55,5 +55,8 @@ struct EnergyTable {
 // non-negative `value` and a non-empty `source`; unknown keys are errors. Throws InputError naming
 // the file, the key and what was expected.
 EnergyTable LoadEnergyTable(const std::string& path);
+// The same for a YAML mapping already parsed; `root.file()` names it in messages.
+class YamlMap;
+EnergyTable LoadEnergyTableYaml(const YamlMap& root);
 
 }  // namespace mixpe

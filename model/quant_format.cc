@@ -129,7 +129,10 @@ std::string WeightFormat::Name() const {
 WeightFormat ParseWeightFormat(const std::string& name) {
   WeightFormat f;
   static const std::regex kGroupInt("int([2348])_g(32|64|128|ch)(_asym)?");
-  static const std::regex kMixed("intmix([234]+)_g(32|64|128)(_asym)?");
+  // At most three widths: a bounded run, since std::regex matches an unbounded repetition by
+  // recursing once per character, and a name of tens of thousands of digits overflowed the stack.
+  // Four or more digits repeat one, and are an unknown name.
+  static const std::regex kMixed("intmix([234]{1,3})_g(32|64|128)(_asym)?");
   std::smatch match;
   if (std::regex_match(name, match, kGroupInt)) {
     f.family = WeightFamily::kGroupInt;

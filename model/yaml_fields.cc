@@ -1,10 +1,12 @@
 // Typed, validated reads of YAML fields; see yaml_fields.h.
 #include "model/yaml_fields.h"
 
+#include <yaml-cpp/depthguard.h>
+
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "model/input_error.h"
@@ -22,6 +24,44 @@ std::string Describe(const YAML::Node& node) {
 // yaml-cpp tags a quoted scalar "!" and a plain one "?": "16" is a string, 16 a number.
 bool IsQuoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
+// [-+]?[0-9]+, scanned by hand: std::regex matches a repetition by recursing once per
+// character, and a scalar of tens of thousands of digits overflowed the stack.
+bool IsPlainInteger(const std::string& s) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+// Plain decimal notation, [-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?, scanned by hand as
+// IsPlainInteger is. No hex ("0x1F4") and no "inf", which std::stod would take.
+bool IsPlainDecimal(const std::string& s) {
+  size_t i = 0;
+  auto sign = [&] {
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  };
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i - start;
+  };
+  sign();
+  size_t mantissa_digits = digits();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    mantissa_digits += digits();
+  }
+  if (mantissa_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    sign();
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
 std::string JoinQuoted(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -37,21 +77,43 @@ YamlMap YamlMap::LoadFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path + ": is a directory, not a file");
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
+  // Read in chunks up to a bound, so that a path naming an endless file (an energy table of
+  // /dev/zero, say) fails instead of filling the memory.
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      throw InputError(path + ": expected a YAML document of at most " +
+                       std::to_string(kMaxFileBytes >> 20) + " MiB, got a larger file");
+    }
+  }
+  if (in.bad()) throw InputError(path + ": cannot read file");
+  return LoadText(text, path);
+}
+
+YamlMap YamlMap::LoadText(const std::string& text, const std::string& name) {
   YAML::Node root;
   try {
-    root = YAML::Load(in);
+    root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file".
+    std::ostringstream msg;
+    msg << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
+        << ": malformed YAML: nested deeper than " << e.depth() << " levels";
+    throw InputError(msg.str());
   } catch (const YAML::Exception& e) {
     std::ostringstream msg;
-    msg << path << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
+    msg << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
         << ": malformed YAML: " << e.msg;
     throw InputError(msg.str());
   } catch (const std::exception& e) {
-    throw InputError(path + ": cannot read file: " + e.what());
+    throw InputError(name + ": cannot read file: " + e.what());
   }
-  if (!root.IsMap()) throw InputError(path + ": expected a YAML mapping at the top level");
-  return YamlMap(root, path, "");
+  if (!root.IsMap()) throw InputError(name + ": expected a YAML mapping at the top level");
+  return YamlMap(root, name, "");
 }
 
 YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_prefix)
@@ -77,8 +139,7 @@ int64_t YamlMap::Int(const std::string& key, int64_t lo, int64_t hi) const {
   YAML::Node value = Required(key);
   const std::string range =
       "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  static const std::regex kInteger("[-+]?[0-9]+");
-  if (!value.IsScalar() || IsQuoted(value) || !std::regex_match(value.Scalar(), kInteger)) {
+  if (!value.IsScalar() || IsQuoted(value) || !IsPlainInteger(value.Scalar())) {
     Fail(key, "expected " + range + ", got " + Describe(value));
   }
   int64_t parsed = 0;
@@ -95,11 +156,9 @@ double YamlMap::Number(const std::string& key, double lo, double hi) const {
   YAML::Node value = Required(key);
   std::ostringstream range;
   range << "a number in [" << lo << ", " << hi << "]";
-  // Plain decimal notation only: std::stod would also take hex ("0x1F4") and "inf".
-  static const std::regex kDecimal("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
   double parsed = 0;
   size_t used = 0;
-  bool ok = value.IsScalar() && !IsQuoted(value) && std::regex_match(value.Scalar(), kDecimal);
+  bool ok = value.IsScalar() && !IsQuoted(value) && IsPlainDecimal(value.Scalar());
   if (ok) {
     try {
       parsed = std::stod(value.Scalar(), &used);

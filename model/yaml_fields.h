@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -15,8 +16,14 @@ namespace mixpe {
 // A YAML mapping together with where it came from, for error messages.
 class YamlMap {
  public:
-  // Parses `path`; throws InputError if the file is missing, unreadable or not a YAML mapping.
+  // The largest file LoadFile reads: far above any hardware config, energy table, trace or sweep
+  // space.
+  static constexpr size_t kMaxFileBytes = size_t{16} << 20;
+  // Parses `path`; throws InputError if the file is missing, unreadable, larger than
+  // kMaxFileBytes or not a YAML mapping.
   static YamlMap LoadFile(const std::string& path);
+  // The same for a document already in memory; `name` stands for the file in messages.
+  static YamlMap LoadText(const std::string& text, const std::string& name);
 
   YamlMap(YAML::Node node, std::string file, std::string key_prefix);
 

@@ -279,4 +279,20 @@ module mixpe_core #(
     );
   end
 
+// Simulation-only checks; synthesis (yosys defines SYNTHESIS) sees none of this.
+`ifndef SYNTHESIS
+  // A unit's weight-side values travel with its first weight (docs/array-interface.md): values
+  // without a weight belong to no unit.
+  /* verilator lint_off SYNCASYNCNET */
+  for (genvar c = 0; c < Cols; c++) begin : g_edge_checks
+    always_ff @(posedge clk_i) begin
+      if (rst_ni && wside_valid_i[c]) begin
+        assert (wgt_valid_i[c])
+          else $error("mixpe_core: weight-side values without a weight in column %0d", c);
+      end
+    end
+  end
+  /* verilator lint_on SYNCASYNCNET */
+`endif  // SYNTHESIS
+
 endmodule

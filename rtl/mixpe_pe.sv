@@ -295,6 +295,13 @@ module mixpe_pe #(
       // tiles so that the drain has moved on (see docs/cycle-model.md).
       assert (!(capture && drain_valid_i))
         else $error("mixpe_pe: drain collision, a result would be overwritten");
+      // A reduction's elements arrive in pairs: while one is open, an activation without its
+      // weight, or a weight without its activation, would drop out of the sum.
+      if (in_reduction_q) begin
+        assert (act_valid_i == wgt_valid_i)
+          else $error("mixpe_pe: %s without its %s in an open reduction",
+                      act_valid_i ? "activation" : "weight", act_valid_i ? "weight" : "activation");
+      end
       // FP4 weights need a PE built for them, with at least four weight bits.
       assert (!(mac_en && wgt_fp4_i && (Fp4Weights == 0 || WeightBits < 4)))
         else $error("mixpe_pe: FP4 weight mode on a PE built without it");

@@ -2,8 +2,9 @@
 # Installs the Debian packages mixpe needs, skipping those already installed (idempotent).
 set -euo pipefail
 
+# clang and its runtimes: the libFuzzer targets of `make fuzz` (docs/robustness.md).
 packages=(g++ make cmake verilator zlib1g-dev yosys libyaml-cpp-dev libcli11-dev libgtest-dev
-          libsystemc-dev nlohmann-json3-dev gnuplot-nox)
+          libsystemc-dev nlohmann-json3-dev gnuplot-nox clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -42,10 +42,11 @@ class VerilatedClocked {
   VerilatedClocked& operator=(const VerilatedClocked&) = delete;
 
   // Writes an FST waveform of every following run to `path` (both clock edges of every cycle;
-  // the time unit is half a cycle). Only for models built with WAVES.
+  // the time unit is half a cycle). Throws InputError for a model built without WAVES.
   void OpenWaves(const std::string& path) {
-    static_assert(HasFstTrace<VModel>::value, "this model was built without WAVES");
-    if constexpr (HasFstTrace<VModel>::value) {
+    if constexpr (!HasFstTrace<VModel>::value) {
+      throw InputError(path + ": this model was built without waveform support");
+    } else {
       // The FST writer does not report a file it cannot create: check first.
       if (!std::ofstream(path)) throw InputError(path + ": cannot write the waveform file");
       context_->traceEverOn(true);

@@ -258,14 +258,19 @@ TEST_F(RtlBaselinePeTest, Fp16RandomReductions) {
 // Both kinds: the stream protocol, tags and assertions of mixpe_pe.
 
 // An element with no weight (or no activation) is not a MAC: the sum is unchanged.
+// An activation alone between reductions (an edge tile's unused column) adds nothing; inside an
+// open reduction it trips an assertion (RtlPeTest).
 TEST_F(RtlBaselinePeTest, AMacNeedsBothOperands) {
   const uint32_t one_act = kPeKind == 2 ? 0x3C00 : 1;
   const uint32_t two_wgt = kPeKind == 2 ? 0x4000 : 2;
-  Mac(one_act, two_wgt, /*first=*/true, /*last=*/false);
+  pe_->act_valid_i = 1;
   pe_->wgt_valid_i = 0;
+  pe_->act_first_i = 1;
   pe_->act_last_i = 1;
+  pe_->act_i = one_act;
   Clock();  // an activation alone
   EXPECT_FALSE(pe_->drain_valid_o);
+  Mac(one_act, two_wgt, /*first=*/true, /*last=*/false);
   Mac(one_act, two_wgt, /*first=*/false, /*last=*/true);
   ASSERT_TRUE(pe_->drain_valid_o);
   if (kPeKind == 2) {

@@ -296,5 +296,45 @@ TEST_F(RtlCoreTest, UnitsStartedTooCloseTripAnAssertion) {
   EXPECT_NE(run.error.find("assertion"), std::string::npos) << run.error;
 }
 
+// The core with its ports and clock in reach, to drive what no schedule would.
+class ProbedCore : public VerilatedCore<CoreModel> {
+ public:
+  using VerilatedCore<CoreModel>::VerilatedCore;
+  using VerilatedClocked<CoreModel>::model;
+  using VerilatedClocked<CoreModel>::ResetModel;
+  using VerilatedClocked<CoreModel>::Tick;
+};
+
+// A unit's weight-side values travel with its first weight; alone they belong to no unit.
+TEST(RtlCoreProtocolTest, WeightSideValuesWithoutAWeightTripAnAssertion) {
+  ProbedCore core(rtl_params::kRows, rtl_params::kCols, rtl_params::kWeightBits);
+  core.ResetModel();
+  const int last = rtl_params::kCols - 1;
+  core.model().wgt_valid_i[last] = 1;
+  core.model().wside_valid_i[last] = 1;
+  EXPECT_EQ(core.Tick(0), "");
+  core.model().wgt_valid_i[last] = 0;
+  EXPECT_NE(core.Tick(1).find("assertion"), std::string::npos);
+}
+
+// A unit's sum reaches its column's dequantization unit only after the unit's side values: a
+// reduction run without them (no wside_valid_i with its first weight) is caught there.
+TEST(RtlCoreProtocolTest, AUnitSumWithoutItsSideValuesTripsAnAssertion) {
+  ProbedCore core(rtl_params::kRows, rtl_params::kCols, rtl_params::kWeightBits);
+  core.ResetModel();
+  auto& m = core.model();
+  m.act_valid_i[0] = 1;
+  m.act_first_i[0] = 1;
+  m.act_last_i[0] = 1;
+  m.act_bank_i[0] = 0;
+  m.wgt_valid_i[0] = 1;
+  EXPECT_EQ(core.Tick(0), "");
+  m.act_valid_i[0] = 0;
+  m.wgt_valid_i[0] = 0;
+  std::string error;
+  for (int t = 1; t < 4 * rtl_params::kRows + 8 && error.empty(); ++t) error = core.Tick(t);
+  EXPECT_NE(error.find("assertion"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace mixpe

@@ -187,6 +187,40 @@ TEST_F(RtlPeTest, AssertionFiresOnAReductionWithoutAFirstElement) {
   EXPECT_TRUE(context_->gotError());
 }
 
+// Once a reduction is open, an element missing from either stream would drop out of the sum.
+TEST_F(RtlPeTest, AssertionFiresOnAnActivationWithoutItsWeightInAnOpenReduction) {
+  Mac(1, 1, /*first=*/true, /*last=*/false);
+  pe_->wgt_valid_i = 0;
+  pe_->act_first_i = 0;
+  Clock();
+  EXPECT_TRUE(context_->gotError());
+}
+
+TEST_F(RtlPeTest, AssertionFiresOnAWeightWithoutItsActivationInAnOpenReduction) {
+  Mac(1, 1, /*first=*/true, /*last=*/false);
+  pe_->act_valid_i = 0;
+  Clock();
+  EXPECT_TRUE(context_->gotError());
+}
+
+// Between reductions either stream may pass alone (an edge tile's unused columns see activations
+// only), and a gap in both streams inside a reduction is a stall, not a loss.
+TEST_F(RtlPeTest, LoneStreamsBetweenReductionsAndJointGapsAreAccepted) {
+  pe_->act_valid_i = 1;
+  pe_->act_first_i = 1;
+  pe_->act_last_i = 1;
+  Clock();
+  Mac(1, 1, /*first=*/true, /*last=*/false);
+  pe_->act_valid_i = 0;
+  pe_->wgt_valid_i = 0;
+  Clock();
+  Mac(1, 1, /*first=*/false, /*last=*/true);
+  pe_->act_valid_i = 0;
+  pe_->wgt_valid_i = 1;
+  Clock();
+  EXPECT_FALSE(context_->gotError());
+}
+
 TEST_F(RtlPeTest, AssertionFiresOnADrainCollision) {
   pe_->drain_valid_i = 1;
   pe_->drain_data_i = 5;

@@ -90,6 +90,7 @@ class Accelerator : public sc_core::sc_module {
                        " the co-simulation was built with");
     }
     dram_.core().Preload(0, BuildLayerImage(layout, schedule, formats, activations, weights));
+    dram_.core().CloseRows();
     CosimMemory memory;
     memory.dram = &dram_.core();
     memory.buffers[static_cast<int>(BufferKind::kWeights)] = &weights_.core();

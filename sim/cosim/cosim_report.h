@@ -37,6 +37,14 @@ struct CosimLayerReport {
            CosimCycleTolerance(prediction.cycles);
   }
   bool pass() const { return outputs_match() && cycles_agree(); }
+  // Frees what only the comparison needs (the outputs, the prediction's steps and DRAM request
+  // batches), so that a long trace's reports hold their figures alone: a report's memory does
+  // not grow with its layer's tiles.
+  void KeepFiguresOnly() {
+    std::vector<uint32_t>().swap(run.outputs);
+    std::vector<StepMemory>().swap(prediction.steps);
+    std::vector<std::vector<DramRequest>>().swap(prediction.dram_batches);
+  }
 };
 
 // Fills the comparisons of `report` (run, prediction and layer set): outputs against the golden

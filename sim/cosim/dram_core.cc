@@ -149,6 +149,11 @@ DramCompletion DramCore::PopCompletion() {
   return done;
 }
 
+void DramCore::CloseRows() {
+  if (!Idle()) throw std::logic_error("dram '" + name_ + "': rows closed with requests pending");
+  open_row_.assign(open_row_.size(), -1);
+}
+
 void DramCore::Preload(int64_t address, const std::vector<uint8_t>& bytes) {
   CheckRange("preload", address, static_cast<int64_t>(bytes.size()));
   std::memcpy(image_.data() + address, bytes.data(), bytes.size());

@@ -72,6 +72,10 @@ class DramCore {
 
   // Backdoor access to the image: no time, no counters (loading inputs, checking results).
   void Preload(int64_t address, const std::vector<uint8_t>& bytes);
+  // Closes every bank's open row (a precharge outside time), as before a layer: each layer starts
+  // from closed rows, whatever ran before it, as the analytical model's DRAM timer does. Only
+  // when Idle().
+  void CloseRows();
   std::vector<uint8_t> Peek(int64_t address, int64_t bytes) const;
 
   // The address map: rows of row_buffer_bytes rotate over the banks.

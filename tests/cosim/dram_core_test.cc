@@ -153,6 +153,22 @@ TEST(DramCore, RowHitsAndMisses) {
   EXPECT_EQ(dram.counters().row_misses, 2);
 }
 
+// Closing the rows (between layers) makes the next access to the row that was open a miss again,
+// and is refused while requests are pending.
+TEST(DramCore, ClosedRowsMissAgain) {
+  DramCore dram(Banked(1), 4096, "dram");
+  ASSERT_TRUE(dram.Read(0, 64, 0));
+  ASSERT_EQ(StepUntilDone(dram, 1).size(), 1u);  // row 0 opened, usable at 16
+  dram.CloseRows();
+  ASSERT_TRUE(dram.Read(64, 64, 0));  // row 0 again, closed: 16 + 5 + 10, usable at 32
+  EXPECT_THROW(dram.CloseRows(), std::logic_error);
+  const std::vector<DramCompletion> done = StepUntilDone(dram, 1);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].done_cycle, 32);
+  EXPECT_EQ(dram.counters().row_hits, 0);
+  EXPECT_EQ(dram.counters().row_misses, 2);
+}
+
 // Two interleaved streams (addresses 0, 1024, 64, 1088) accepted in cycle 0. One bank: every
 // access changes the row, and each activation waits for the one before (columns at 5, 10, 15,
 // 20), so data is ready at 15, 20, 25, 30. Two banks: the rows live in different banks, both
