@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "model/hardware_config.h"
 #include "model/input_error.h"
@@ -47,6 +49,19 @@ bool SplitCsv(const std::string& line, std::vector<std::string>* fields) {
   return !quoted;
 }
 
+// What a layer's mapping depends on besides the point's config and objective (see
+// EvaluatePoint): its resolved formats (a format is made from its name, so the name stands for
+// it), its reduction unit, its shape and the parts of the plan its trace fixes.
+using LayerMappingKey = std::tuple<std::string, std::string, int, int64_t, int64_t, int64_t,
+                                   std::string, int64_t, int64_t, int64_t>;
+
+// The figures of a mapped layer that a sweep adds up.
+struct MappedFigures {
+  int64_t cycles = 0;
+  double energy_pj = 0;
+  int64_t dram_bytes = 0;  // read and written, whole bursts
+};
+
 std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -79,14 +94,39 @@ SweepResult EvaluatePoint(const SweepSpace& space, const YAML::Node& base, const
   r.hardware = ShortDescription(config);
   if (area != nullptr) r.area_transistors = CoreTransistors(config, *area);
   double macs = 0;
+  // A trace often repeats a layer under other names (LLaMA's q, k, v and o projections). The
+  // mapper's choice and its figures depend on the config and the objective (the point's), the
+  // formats, M, K, N and the plan the trace fixes, and on nothing else of the layer: its name,
+  // file and index only enter messages. So such a layer is mapped once per point. A layer that
+  // does not map ends the point with its own message before any other could reuse its result.
+  std::map<LayerMappingKey, MappedFigures> mapped_layers;
   try {
     for (const GemmLayer& layer : LayersAt(trace, point)) {
       const LayerFormats formats = ResolveLayerFormats(layer, config);
-      const MappedLayer mapped = MapLayer(config, layer, formats, space.objective);
-      const LayerMemoryPrediction& p = mapped.prediction;
+      const LayerMappingKey key{formats.weights.Name(),
+                                formats.activations.Name(),
+                                formats.unit,
+                                layer.m,
+                                layer.k,
+                                layer.n,
+                                layer.loop_order,
+                                layer.block_m_tiles,
+                                layer.block_n_tiles,
+                                layer.k_chunks};
+      auto known = mapped_layers.find(key);
+      if (known == mapped_layers.end()) {
+        const LayerMemoryPrediction p =
+            MapLayer(config, layer, formats, space.objective).prediction;
+        known =
+            mapped_layers
+                .emplace(key, MappedFigures{p.cycles, p.energy.TotalPj(),
+                                            p.events.dram_read_bytes + p.events.dram_write_bytes})
+                .first;
+      }
+      const MappedFigures& p = known->second;
       r.cycles += layer.repeat * p.cycles;
-      r.energy_uj += static_cast<double>(layer.repeat) * p.energy.TotalPj() * 1e-6;
-      r.dram_bytes += layer.repeat * (p.events.dram_read_bytes + p.events.dram_write_bytes);
+      r.energy_uj += static_cast<double>(layer.repeat) * p.energy_pj * 1e-6;
+      r.dram_bytes += layer.repeat * p.dram_bytes;
       macs += static_cast<double>(layer.repeat) * static_cast<double>(layer.m) *
               static_cast<double>(layer.k) * static_cast<double>(layer.n);
     }

@@ -37,15 +37,25 @@ LayerSizes SizesOf(const MemoryLayout& l, bool zero_points) {
   const int64_t groups = l.groups_per_chunk();
   z.weight_column.resize(static_cast<size_t>(l.n));
   z.zero_point_column.resize(static_cast<size_t>(l.n));
-  for (int64_t n = 0; n < l.n; ++n) {
-    int64_t code_bits = 0;
-    int64_t zero_bits = 0;
-    for (int64_t g = 0; g < groups; ++g) {
-      code_bits += int64_t{l.group} * l.GroupBits(n, g);
-      zero_bits += l.GroupBits(n, g);
+  if (l.group_bits.empty()) {
+    // Every group has the format's width, so every column has the same bytes: computed once, not
+    // per column and group (the mapper lays a layer out for every candidate it weighs).
+    const int64_t code_bits = groups * l.group * l.weight_bits;
+    const int64_t zero_bits = groups * l.weight_bits;
+    std::fill(z.weight_column.begin(), z.weight_column.end(), CeilDiv(code_bits, 8));
+    std::fill(z.zero_point_column.begin(), z.zero_point_column.end(),
+              zero_points ? CeilDiv(zero_bits, 8) : 0);
+  } else {
+    for (int64_t n = 0; n < l.n; ++n) {
+      int64_t code_bits = 0;
+      int64_t zero_bits = 0;
+      for (int64_t g = 0; g < groups; ++g) {
+        code_bits += int64_t{l.group} * l.GroupBits(n, g);
+        zero_bits += l.GroupBits(n, g);
+      }
+      z.weight_column[n] = CeilDiv(code_bits, 8);
+      z.zero_point_column[n] = zero_points ? CeilDiv(zero_bits, 8) : 0;
     }
-    z.weight_column[n] = CeilDiv(code_bits, 8);
-    z.zero_point_column[n] = zero_points ? CeilDiv(zero_bits, 8) : 0;
   }
   z.weight_column_start.assign(static_cast<size_t>(l.n + 1), 0);
   z.zero_point_column_start.assign(static_cast<size_t>(l.n + 1), 0);
@@ -306,9 +316,14 @@ ByteRange UnitSlice(const MemoryLayout& l, const CoreSchedule& s, DataPart part,
       const int64_t column = s.tiles[t].n0 + index;
       const int64_t g = k0 / l.group;
       if (!codes && k0 % l.group != 0) return r;
+      // The bits of the column's groups before g: with uniform widths a product, else a sum.
       int64_t bit = 0;
-      for (int64_t h = 0; h < g; ++h)
-        bit += (codes ? int64_t{l.group} : 1) * l.GroupBits(column, h);
+      if (l.group_bits.empty()) {
+        bit = g * (codes ? int64_t{l.group} : 1) * l.weight_bits;
+      } else {
+        for (int64_t h = 0; h < g; ++h)
+          bit += (codes ? int64_t{l.group} : 1) * l.GroupBits(column, h);
+      }
       const int bits = l.GroupBits(column, g);
       if (codes) bit += (k0 - g * l.group) * bits;
       const int64_t length = codes ? int64_t{l.unit} * bits : bits;

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <map>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "model/input_error.h"
@@ -212,18 +213,33 @@ StepTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
                                                  DataPart::kActivationScales};
   constexpr std::array<DataPart, 3> kColumnParts = {DataPart::kWeightCodes, DataPart::kWeightScales,
                                                     DataPart::kZeroPoints};
-  std::vector<std::array<Stream, 2>> rows(static_cast<size_t>(tile.rows_used));
-  std::vector<std::array<Stream, 3>> columns(static_cast<size_t>(tile.cols_used));
+  // Every row of activations has the same bytes, and so does every column of weights with
+  // uniform widths: two such streams whose starts differ by whole buffer words take the same
+  // bytes per unit and read as many words (their spans only shift), so each is made once per
+  // part and start within a word. A column of mixed-precision groups has its own bytes.
+  const bool uniform_columns = layout.group_bits.empty();
+  std::map<std::tuple<DataPart, int64_t, int>, Stream> made;
+  auto stream = [&](DataPart part, int index, bool uniform) -> const Stream& {
+    const int64_t start = StreamStart(layout, s, part, s.TileOfStep(step), index);
+    const auto key = uniform ? std::make_tuple(part, start % WordBytes(config, part), -1)
+                             : std::make_tuple(part, int64_t{0}, index);
+    auto it = made.find(key);
+    if (it == made.end())
+      it = made.emplace(key, StreamOf(config, layout, s, part, step, index)).first;
+    return it->second;
+  };
+  std::vector<std::array<const Stream*, 2>> rows(static_cast<size_t>(tile.rows_used));
+  std::vector<std::array<const Stream*, 3>> columns(static_cast<size_t>(tile.cols_used));
   for (int r = 0; r < tile.rows_used; ++r) {
     for (size_t i = 0; i < kRowParts.size(); ++i) {
-      rows[r][i] = StreamOf(config, layout, s, kRowParts[i], step, r);
-      traffic.read_words[static_cast<int>(BufferOf(kRowParts[i]))] += rows[r][i].words;
+      rows[r][i] = &stream(kRowParts[i], r, true);
+      traffic.read_words[static_cast<int>(BufferOf(kRowParts[i]))] += rows[r][i]->words;
     }
   }
   for (int c = 0; c < tile.cols_used; ++c) {
     for (size_t i = 0; i < kColumnParts.size(); ++i) {
-      columns[c][i] = StreamOf(config, layout, s, kColumnParts[i], step, c);
-      traffic.read_words[static_cast<int>(BufferOf(kColumnParts[i]))] += columns[c][i].words;
+      columns[c][i] = &stream(kColumnParts[i], c, uniform_columns);
+      traffic.read_words[static_cast<int>(BufferOf(kColumnParts[i]))] += columns[c][i]->words;
     }
   }
 
@@ -246,13 +262,14 @@ StepTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
     const int64_t u = first_unit + i;
     for (int r = 0; r < tile.rows_used; ++r) {
       // Multicast to every router of mesh row y(r): along row 0 to every column, then down each.
-      add(DataPart::kActivationCodes, r, u, rows[r][0].unit_bytes[i] + rows[r][1].unit_bytes[i],
+      add(DataPart::kActivationCodes, r, u, rows[r][0]->unit_bytes[i] + rows[r][1]->unit_bytes[i],
           (mc - 1) + mc * y(r), true);
     }
     for (int c = 0; c < tile.cols_used; ++c) {
       // Multicast to every router of mesh column x(c): along row 0, then down the column.
       add(DataPart::kWeightCodes, c, u,
-          columns[c][0].unit_bytes[i] + columns[c][1].unit_bytes[i] + columns[c][2].unit_bytes[i],
+          columns[c][0]->unit_bytes[i] + columns[c][1]->unit_bytes[i] +
+              columns[c][2]->unit_bytes[i],
           x(c) + (mr - 1), true);
     }
   }
@@ -264,10 +281,16 @@ StepTraffic TrafficOf(const HardwareConfig& config, const MemoryLayout& layout,
   return traffic;
 }
 
-// TrafficOf for every step of a schedule, computed once per distinct step: with uniform weight
-// groups a step's traffic depends only on its tile's shape, its place in its blocks (where its
-// rows' and columns' streams start in the buffer words) and whether it is its tile's first chunk
-// (the token scales) or last (the outputs); with mixed-precision groups on its columns too.
+// TrafficOf for every step of a schedule, computed once per distinct step: a step's traffic
+// depends only on its tile's shape, where its rows' and columns' streams start in the buffer
+// words, and whether it is its tile's first chunk (the token scales) or last (the outputs).
+// Every row of activations has the same bytes, and so does every column of weights with
+// uniform widths: a stream then starts at (place in its block + index) x those bytes, so two
+// steps whose first stream starts at the same offset within a buffer word, part by part, read
+// the same number of words, and each unit the same bytes (StreamOf: the spans only shift by
+// whole words). Keying on those offsets rather than on the place itself makes the steps of a
+// block of many tiles one entry. With mixed-precision groups a column's bytes are its own, so
+// the key holds the column itself.
 class TrafficCache {
  public:
   TrafficCache(const HardwareConfig& config, const MemoryLayout& layout, const CoreSchedule& s)
@@ -275,13 +298,23 @@ class TrafficCache {
 
   const StepTraffic& Of(int64_t step) {
     const ArrayTile& tile = s_.tiles[s_.TileOfStep(step)];
+    const LayerSizes& z = layout_.sizes;
+    // The offset within its buffer's word of a stream that starts `bytes` into its region.
+    auto in_word = [&](DataPart part, int64_t bytes) { return bytes % WordBytes(config_, part); };
     const int64_t row = tile.m0 - s_.MBlockOf(tile.m0) * s_.block_m_tiles * s_.array_rows;
-    const int64_t column = layout_.group_bits.empty()
-                               ? tile.n0 - s_.NBlockOf(tile.n0) * s_.block_n_tiles * s_.array_cols
-                               : tile.n0;
+    const int64_t column = tile.n0 - s_.NBlockOf(tile.n0) * s_.block_n_tiles * s_.array_cols;
+    const bool uniform = layout_.group_bits.empty();
     const int64_t chunk = s_.ChunkOfStep(step);
     const int64_t place = (chunk == 0 ? 1 : 0) + (chunk == s_.k_chunks - 1 ? 2 : 0);
-    const std::array<int64_t, 5> key = {tile.rows_used, tile.cols_used, row, column, place};
+    const std::array<int64_t, 8> key = {
+        tile.rows_used,
+        tile.cols_used,
+        place,
+        in_word(DataPart::kActivationCodes, row * z.activation_row),
+        in_word(DataPart::kActivationScales, row * z.activation_scale_row),
+        uniform ? in_word(DataPart::kWeightCodes, column * z.weight_column[tile.n0]) : tile.n0,
+        uniform ? in_word(DataPart::kWeightScales, column * z.weight_scale_column) : 0,
+        uniform ? in_word(DataPart::kZeroPoints, column * z.zero_point_column[tile.n0]) : 0};
     auto it = cache_.find(key);
     if (it == cache_.end())
       it = cache_.emplace(key, TrafficOf(config_, layout_, s_, step, false)).first;
@@ -292,7 +325,7 @@ class TrafficCache {
   const HardwareConfig& config_;
   const MemoryLayout& layout_;
   const CoreSchedule& s_;
-  std::map<std::array<int64_t, 5>, StepTraffic> cache_;
+  std::map<std::array<int64_t, 8>, StepTraffic> cache_;
 };
 
 }  // namespace
@@ -447,7 +480,10 @@ LayerMemoryPrediction PredictLayerMemory(const HardwareConfig& config, const Lay
     StepMemory sm;
     sm.start_cycle = b;
     sm.working_set_bytes = WorkingSet(seg, s, i);
-    for (const DramRequest& r : Loads(seg, dram, s, i)) sm.load_bytes += r.bytes;
+    // The step's loads are the reads of the batch that runs before it (made above).
+    for (const DramRequest& r : p.dram_batches[i]) {
+      if (!r.write) sm.load_bytes += r.bytes;
+    }
     sm.store_bytes = stores ? seg.segment_bytes[PartIndex(DataPart::kOutputs)][s.TileOfStep(i)] : 0;
     sm.compute_cycles = c;
     // The core reads its operands out of the buffers and writes each FP32 output as one word.

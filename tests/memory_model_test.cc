@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -487,6 +490,83 @@ TEST(MemoryModelTest, PacketsAreCutPerUnit) {
   // for both rows. Codes: 16 words a row.
   EXPECT_EQ(p.events.sram_read_bits[static_cast<int>(BufferKind::kScales)], 4 * 64);
   EXPECT_EQ(p.events.sram_read_bits[static_cast<int>(BufferKind::kActivations)], (2 * 16 + 2) * 64);
+}
+
+// Every stream reads each buffer word its units' slices touch once a step, and sends each unit's
+// slices as one packet, wherever the stream starts in the words: counted here word by word and
+// packet by packet over every step, for plans whose blocks start tiles at other offsets within a
+// word. int4_g32_asym, K = 96: a column holds 48 bytes of codes, 6 of scales and 2 of zero points,
+// so the next tile's 4 columns start 192, 24 and 8 bytes further, not whole words of 256
+// (weights) and 64 bytes (scales); a row holds 96 bytes of codes and a 2-byte token scale or
+// three E8M0 block scales, so the next M-tile's rows start 384 and 8 or 12 bytes further, not
+// whole words of 32 bytes. At some of these offsets a tile's columns (or rows) read one word more
+// than at others. The model shares its work between streams and steps that start at the same
+// offset within a word (TrafficCache), so this checks that the sharing loses nothing.
+TEST(MemoryModelTest, StreamsReadTheWordsTheirSlicesTouchAtAnyOffset) {
+  std::string edited =
+      ReplaceOnce(kConfig, "weights: {capacity_kib: 1, banks: 4, word_bits: 64, ports: 1}",
+                  "weights: {capacity_kib: 4, banks: 4, word_bits: 2048, ports: 1}");
+  edited = ReplaceOnce(edited, "activations: {capacity_kib: 1, banks: 4, word_bits: 64, ports: 1}",
+                       "activations: {capacity_kib: 4, banks: 4, word_bits: 256, ports: 1}");
+  edited = ReplaceOnce(edited, "scales: {capacity_kib: 1, banks: 8, word_bits: 64, ports: 1}",
+                       "scales: {capacity_kib: 1, banks: 8, word_bits: 512, ports: 1}");
+  const HardwareConfig config = LoadConfig(edited);
+  // M = 12: three full M-tiles, N = 20: five N-tiles.
+  const std::vector<TilePlan> plans = {{LoopOrder::kMOuter, 1, 1, 1}, {LoopOrder::kMOuter, 3, 5, 1},
+                                       {LoopOrder::kMOuter, 2, 3, 1}, {LoopOrder::kNOuter, 3, 2, 1},
+                                       {LoopOrder::kNOuter, 1, 4, 1}, {LoopOrder::kMOuter, 1, 1, 3},
+                                       {LoopOrder::kNOuter, 1, 1, 3}};
+  for (const char* activations : {"int8_token", "mxint8"}) {
+    const Layer layer = MakeLayer(config, 12, 96, 20, "int4_g32_asym", activations);
+    for (const TilePlan& plan : plans) {
+      SCOPED_TRACE(std::string(activations) + " " + TilePlanText(plan));
+      const CoreSchedule s = TileCoreGemm(config, "fc", 12, 96, 20, layer.formats.unit, plan);
+      const MemoryLayout layout = LayOutMemory(config, layer.formats, s);
+      std::array<int64_t, kBufferKinds> words{};
+      int64_t flits = 0;
+      for (int64_t step = 0; step < s.steps(); ++step) {
+        const int64_t t = s.TileOfStep(step);
+        const ArrayTile& tile = s.tiles[t];
+        const int64_t first_unit = s.ChunkOfStep(step) * s.units_per_step();
+        // One stream: the distinct words of its slices, and the bytes of each unit's.
+        auto stream = [&](DataPart part, int index, std::vector<int64_t>* unit_bytes) {
+          const int64_t word_bytes = config.memory.Buffer(BufferOf(part)).word_bits / 8;
+          const int64_t base = layout.buffer_offset[PartIndex(part)];
+          std::set<int64_t> touched;
+          for (int64_t i = 0; i < s.units_per_step(); ++i) {
+            const ByteRange slice = UnitSlice(layout, s, part, t, index, first_unit + i);
+            (*unit_bytes)[i] += slice.bytes();
+            for (int64_t b = slice.begin; b < slice.end; ++b)
+              touched.insert((base + b) / word_bytes);
+          }
+          words[static_cast<int>(BufferOf(part))] += static_cast<int64_t>(touched.size());
+        };
+        for (int r = 0; r < tile.rows_used; ++r) {
+          std::vector<int64_t> unit_bytes(s.units_per_step());
+          stream(DataPart::kActivationCodes, r, &unit_bytes);
+          stream(DataPart::kActivationScales, r, &unit_bytes);
+          for (int64_t b : unit_bytes) flits += std::max<int64_t>(1, (b + 7) / 8);
+        }
+        for (int c = 0; c < tile.cols_used; ++c) {
+          std::vector<int64_t> unit_bytes(s.units_per_step());
+          for (DataPart part :
+               {DataPart::kWeightCodes, DataPart::kWeightScales, DataPart::kZeroPoints}) {
+            stream(part, c, &unit_bytes);
+          }
+          for (int64_t b : unit_bytes) flits += std::max<int64_t>(1, (b + 7) / 8);
+        }
+        if (StoresOutputs(s, step)) flits += tile.cols_used * ((tile.rows_used * 4 + 7) / 8);
+      }
+      const LayerMemoryPrediction p = PredictLayerMemory(config, layer.formats, s);
+      for (BufferKind kind :
+           {BufferKind::kWeights, BufferKind::kActivations, BufferKind::kScales}) {
+        EXPECT_EQ(p.events.sram_read_bits[static_cast<int>(kind)],
+                  words[static_cast<int>(kind)] * config.memory.Buffer(kind).word_bits)
+            << BufferKindName(kind);
+      }
+      EXPECT_EQ(p.events.noc_flits, flits);
+    }
+  }
 }
 
 // A 1-byte bus carries the tile's 256 + 8 + 128 + 16 + 64 = 472 bytes in 472 cycles, longer than

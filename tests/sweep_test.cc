@@ -126,6 +126,46 @@ TEST(SweepTest, APointsFiguresAreTheMappersOverTheTrace) {
   EXPECT_GE(r.cycles, EvaluatePoint(space, base, trace, 7).cycles);
 }
 
+// Layers that differ only in name (LLaMA's q, k, v and o projections) are mapped once per point:
+// the point's figures still equal the sums of the mapper's, called afresh for every layer, and a
+// layer of the same shape whose trace fixes another loop order is mapped on its own.
+TEST(SweepTest, LayersRepeatedUnderOtherNamesCostWhatEachWouldAlone) {
+  const std::string trace_path = WriteTempFile(
+      "version: 1\nmodel: twins\nseed: 1\nlayers:\n"
+      "  - {name: q, m: 3, k: 512, n: 40, repeat: 2}\n"
+      "  - {name: gemm, m: 24, k: 256, n: 40}\n"
+      "  - {name: k, m: 3, k: 512, n: 40, repeat: 3}\n"
+      "  - {name: v, m: 3, k: 512, n: 40, loop_order: n_outer}\n"
+      "  - {name: o, m: 3, k: 512, n: 40, activations: mxint8}\n");
+  const std::string space_path = WriteTempFile(
+      "version: 1\nbase: " + kData + "../configs/array_4x4_w4.yaml\ntrace: " + trace_path +
+      "\nobjective: energy\naxes:\n  array: [4x4, 8x8]\n  weights: [int4_g32, mxint4]\n");
+  const SweepSpace space = LoadSweepSpace(space_path);
+  const YAML::Node base = YAML::LoadFile(space.base_config);
+  const LayerTrace trace = LoadLayerTrace(space.trace);
+  for (int64_t index = 0; index < space.points(); ++index) {
+    const SweepResult r = EvaluatePoint(space, base, trace, index);
+    ASSERT_TRUE(r.ok()) << r.status;
+    const DesignPoint point = MakeDesignPoint(space, base, index);
+    const HardwareConfig config =
+        LoadHardwareConfigYaml(YamlMap(point.config, "p", ""), space.base_config);
+    int64_t cycles = 0;
+    double energy = 0;
+    int64_t dram_bytes = 0;
+    for (const GemmLayer& layer : LayersAt(trace, point)) {
+      const LayerMemoryPrediction p =
+          MapLayer(config, layer, ResolveLayerFormats(layer, config), MapObjective::kEnergy)
+              .prediction;
+      cycles += layer.repeat * p.cycles;
+      energy += static_cast<double>(layer.repeat) * p.energy.TotalPj() * 1e-6;
+      dram_bytes += layer.repeat * (p.events.dram_read_bytes + p.events.dram_write_bytes);
+    }
+    EXPECT_EQ(r.cycles, cycles) << index;
+    EXPECT_EQ(r.energy_uj, energy) << index;  // the same sums in the same order
+    EXPECT_EQ(r.dram_bytes, dram_bytes) << index;
+  }
+}
+
 // The core's area from the table: rows x cols PEs (W4A8 with the FP4 mode: the config lists MXFP4)
 // and one dequantization unit per column for columns of `rows` outputs; no aligner without FP16
 // activations. A point whose units the table lacks has none.
