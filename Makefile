@@ -6,13 +6,17 @@
 #                (docs/robustness.md)
 #   make fuzz    the parsers' libFuzzer targets (clang), each for FUZZ_TIME seconds, in
 #                $(BUILD_DIR)/fuzzing (docs/robustness.md)
-#   make bench   simulation speed: the core alone, and the co-simulation against the bare harness;
-#                the mapper's speed and quality against the exhaustive search
+#   make bench   performance (docs/performance.md): bare harness and co-simulation speed at 16x16,
+#                32x32 and 64x64 with their Verilator build times, the analytical model against
+#                the co-simulation on every shipped trace, LLaMA-2-7B end to end, a 1000-point
+#                sweep; then the mapper's speed and quality against the exhaustive search.
+#                BENCH_ARGS=--quick leaves out the hour of batch-64 reference traces
 #   make area    yosys area proxy of the PE against a multiplier PE (docs/area.md)
 #   make results regenerate docs/results.md: MixPE against its baselines (docs/baselines.md)
 #   make regress the long random regression of every test config's RTL core, outside CI
 #                (docs/verify.md); REGRESS_ARGS="--count N --seed S" to change it
 # Variables: CONFIG=<hardware.yaml> TRACE=<trace.yaml> BUILD_DIR=<dir> JOBS=<n> FUZZ_TIME=<s>
+#            BENCH_ARGS=<bench/performance.sh options>
 
 BUILD_DIR ?= build
 CONFIG    ?= configs/default.yaml
@@ -55,8 +59,7 @@ fuzz: deps
 	bash fuzz/run.sh --bin-dir $(BUILD_DIR)/fuzzing/fuzz --time $(FUZZ_TIME) --jobs $(JOBS)
 
 bench: configure
-	bash bench/sim_speed.sh $(BUILD_DIR)
-	bash bench/cosim_speed.sh $(BUILD_DIR)
+	bash bench/performance.sh --build $(BUILD_DIR) $(BENCH_ARGS)
 	bash bench/mapper_search.sh $(BUILD_DIR)
 
 lint:

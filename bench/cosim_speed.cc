@@ -12,7 +12,14 @@
 #include <cstring>
 #include <string>
 
+// The core: the main one, or one of bench/performance.sh's other array sizes (CMakeLists.txt).
+#ifdef MIXPE_BENCH_CORE
+#include MIXPE_BENCH_CORE_HEADER
+using BenchCore = MIXPE_BENCH_CORE;
+#else
 #include "Vmixpe_core_main.h"
+using BenchCore = Vmixpe_core_main;
+#endif
 #include "compiler/gemm_schedule.h"
 #include "compiler/layer_trace.h"
 #include "model/hardware_config.h"
@@ -58,8 +65,8 @@ int sc_main(int argc, char** argv) {
       TileCoreGemm(config, layer.name, layer.m, layer.k, layer.n, data.formats.unit);
   const std::vector<float> expected = MpGemm(data.activations, data.weights);
 
-  VerilatedCore<Vmixpe_core_main> bare(config.rows, config.cols, config.weight_bits);
-  Accelerator<Vmixpe_core_main> top(
+  VerilatedCore<BenchCore> bare(config.rows, config.cols, config.weight_bits);
+  Accelerator<BenchCore> top(
       "top", config, LayerImageBytes(config, data.formats, schedule, data.weights.block_bits));
 
   std::printf("core %s from %s\n", ShortDescription(config).c_str(), rtl_params::kConfigFile);

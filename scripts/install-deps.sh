@@ -2,9 +2,10 @@
 # Installs the Debian packages mixpe needs, skipping those already installed (idempotent).
 set -euo pipefail
 
-# clang and its runtimes: the libFuzzer targets of `make fuzz` (docs/robustness.md).
+# clang and its runtimes: the libFuzzer targets of `make fuzz` (docs/robustness.md). time: GNU
+# time, the wall time and peak memory bench/performance.sh prints.
 packages=(g++ make cmake verilator zlib1g-dev yosys libyaml-cpp-dev libcli11-dev libgtest-dev
-          libsystemc-dev nlohmann-json3-dev gnuplot-nox clang libclang-rt-14-dev)
+          libsystemc-dev nlohmann-json3-dev gnuplot-nox clang libclang-rt-14-dev time)
 
 missing=()
 for p in "${packages[@]}"; do

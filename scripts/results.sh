@@ -12,8 +12,14 @@
 #   --build    where mixpe is built (default build/) and the designs' builds go (DIR/results-*)
 #   --out      write <out>/docs/results.md and <out>/docs/results/ (default: this repository)
 #   --rtl-from take the RTL-grounded figures from an earlier run's docs/results/rtl.csv (with its
-#              iso_area.md beside it) instead of synthesizing and co-simulating (about an hour on
-#              two cores); tests/results_page_test.sh regenerates the page that way
+#              iso_area.md beside it) instead of synthesizing and co-simulating (many hours on two
+#              cores); tests/results_page_test.sh regenerates the page that way
+#   --jobs     co-simulate this many layers at once (default: the number of cores)
+# The co-simulation runs layer by layer, each layer's figures kept under DIR/results-<design>/runs/
+# with a digest of everything that decides them (the sized config and its energy table, the trace,
+# and the sources under rtl/, sim/, model/, compiler/ and app/); the synthesis likewise keeps its
+# area table with the digest of rtl/ and synth/. So an interrupted run, started again, resumes
+# where it stopped, and a change to any of those inputs redoes what it affects.
 #   --no-rtl   leave the RTL-grounded comparison out (the page says so)
 #   --models   only these traces of traces/reference/ (comma-separated names, e.g. vit_base), for a
 #              quick look
@@ -118,7 +124,16 @@ elif [ -n "$rtl_from" ]; then
   fi
 else
   # Transistors of every unit, then every design sized to the FP16 design's core area.
-  bash synth/area.sh --csv "$out/area_table.csv"
+  area_digest=$(find rtl synth -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
+  kept_area=$build/results-area_table.csv
+  if [ -f "$kept_area" ] && [ "$(cat "$kept_area.digest" 2>/dev/null)" = "$area_digest" ]; then
+    echo "area table: kept from an earlier run ($kept_area)" >&2
+  else
+    bash synth/area.sh --csv "$tmp/area_table.csv"
+    mv "$tmp/area_table.csv" "$kept_area"
+    echo "$area_digest" >"$kept_area.digest"
+  fi
+  cp "$kept_area" "$out/area_table.csv"
   iso_args=()
   for d in "${rtl_designs[@]}"; do iso_args+=(-c "configs/reference/$d.yaml"); done
   # Paths relative to the repository, so that the page names no machine's directories.
@@ -127,6 +142,16 @@ else
     --area "$rel_out/area_table.csv" -o "$rel_out/rtl_configs" >"$out/iso_area.md"
   echo "design,config,pes,model,trace,cycles,model_cycles,energy_uJ,model_energy_uJ,bit_exact" \
     >"$tmp/rtl.csv"
+  sources_digest=$(find rtl sim model compiler app -type f | LC_ALL=C sort | xargs cat |
+                   sha256sum | cut -d' ' -f1)
+  # Co-simulates one layer into <runs>/<layer>.csv, with its digest beside it.
+  run_layer() {  # <design> <config> <trace> <layer> <runs> <digest>
+    local csv=$tmp/$1.$(basename "$3").$4.csv
+    "$build/results-$1/mixpe" run --config "$2" --trace "$3" --layer "$4" --csv "$csv" \
+      >"$csv.txt" || { cat "$csv.txt" >&2; return 1; }
+    mv "$csv" "$5/$4.csv"
+    echo "$6" >"$5/$4.digest"
+  }
   for d in "${rtl_designs[@]}"; do
     cfg=$out/rtl_configs/$d.yaml
     name=$(sed -n 's/^name: *//p' "$cfg")
@@ -139,17 +164,41 @@ else
     cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
     for m in "${models[@]}"; do
       trace=traces/reference/$m.yaml
-      echo "co-simulating $name on $trace" >&2
-      "$build/results-$d/mixpe" run --config "$cfg" --trace "$trace" --csv "$tmp/run.csv" \
-        >"$tmp/run.txt"
+      runs=$build/results-$d/runs/$m
+      mkdir -p "$runs"
+      digest=$(cat "$cfg" "$out"/rtl_configs/energy/* "$trace" <(echo "$sources_digest") |
+               sha256sum | cut -d' ' -f1)
+      layers=$(sed -nE 's/^ *- *\{ *name: *([^,} ]+).*/\1/p' "$trace")
+      running=0
+      for layer in $layers; do
+        if [ -f "$runs/$layer.csv" ] && [ "$(cat "$runs/$layer.digest" 2>/dev/null)" = "$digest" ]
+        then
+          echo "$name on $trace, layer $layer: kept from an earlier run" >&2
+          continue
+        fi
+        echo "co-simulating $name on $trace, layer $layer" >&2
+        run_layer "$d" "$cfg" "$trace" "$layer" "$runs" "$digest" &
+        running=$((running + 1))
+        if [ "$running" -ge "$jobs" ]; then
+          wait -n || { echo "error: a co-simulation of $name failed" >&2; exit 1; }
+          running=$((running - 1))
+        fi
+      done
+      while [ "$running" -gt 0 ]; do
+        wait -n || { echo "error: a co-simulation of $name failed" >&2; exit 1; }
+        running=$((running - 1))
+      done
       model=$(sed -n 's/^model: *//p' "$trace")
-      # The run's total row, by column name (sim/cosim/cosim_report.cc, docs/cosim.md).
-      awk -F, -v d="$name" -v c="configs/reference/$d.yaml" -v p="$pes" -v mo="$model" \
-          -v t="$trace" '
-        NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; next }
-        $1 == "total" { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", d, c, p, mo, t,
-                          $col["cycles"], $col["model_cycles"], $col["energy_uJ"],
-                          $col["model_energy_uJ"], $col["bit_exact"] }' "$tmp/run.csv" >>"$tmp/rtl.csv"
+      # The layers' total rows summed, by column name (sim/cosim/cosim_report.cc, docs/cosim.md).
+      for layer in $layers; do cat "$runs/$layer.csv"; done |
+        awk -F, -v d="$name" -v c="configs/reference/$d.yaml" -v p="$pes" -v mo="$model" \
+            -v t="$trace" '
+          $1 == "layer" { for (i = 1; i <= NF; ++i) col[$i] = i; next }
+          $1 == "total" { cy += $col["cycles"]; mc += $col["model_cycles"]
+                          e += $col["energy_uJ"]; me += $col["model_energy_uJ"]
+                          if ($col["bit_exact"] != "PASS") ok = $col["bit_exact"] }
+          END { printf "%s,%s,%s,%s,%s,%.0f,%.0f,%.6f,%.6f,%s\n", d, c, p, mo, t, cy, mc, e, me,
+                       ok == "" ? "PASS" : ok }' >>"$tmp/rtl.csv"
     done
   done
   cp "$tmp/rtl.csv" "$rtl_csv"
@@ -255,7 +304,8 @@ if [ "$no_rtl" = 1 ]; then
 
 Not generated in this run (`scripts/results.sh --no-rtl`): it synthesizes every unit with yosys,
 sizes the designs that exist in RTL to the FP16 design's core area, builds each and co-simulates
-every trace, about an hour on two cores. `make results` runs it.
+every trace, about nine hours of one core (the FP16 and INT8 arrays simulate at 2-4k cycles per
+second, docs/performance.md); an interrupted run resumes layer by layer. `make results` runs it.
 EOF
 else
   geo() {  # geometric mean of rtl_rows.csv column $2 for design $1
