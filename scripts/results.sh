@@ -304,8 +304,9 @@ if [ "$no_rtl" = 1 ]; then
 
 Not generated in this run (`scripts/results.sh --no-rtl`): it synthesizes every unit with yosys,
 sizes the designs that exist in RTL to the FP16 design's core area, builds each and co-simulates
-every trace, about nine hours of one core (the FP16 and INT8 arrays simulate at 2-4k cycles per
-second, docs/performance.md); an interrupted run resumes layer by layer. `make results` runs it.
+every trace, several hours on two cores (the iso-area FP16 and INT8 arrays simulate a few thousand
+cycles per second, docs/performance.md); an interrupted run resumes layer by layer. `make results`
+runs it.
 EOF
 else
   geo() {  # geometric mean of rtl_rows.csv column $2 for design $1
