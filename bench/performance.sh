@@ -152,9 +152,34 @@ block() {  # <label> <trace args...>: one block through the co-simulation
   printf "%-52s %14d %10.1f %12.1f %14.0f\n" "$label" "$cycles" "$wall" "$(calc "$rss / 1024")" \
     "$(calc "$cycles / $wall")"
 }
+# The block block() wrote last, its layers spread over the cores: one `mixpe run --layer` process
+# per layer, as many at once as there are cores, the longest first by the analytical model (as
+# scripts/results.sh runs its layers). Peak memory: the largest process's.
+block_split() {  # <label>
+  "$build/mixpe" run --trace "$work/e2e.yaml" --fast --csv "$work/split_order.csv" >/dev/null
+  local order
+  order=$(awk -F, 'NR > 1 && $1 != "total" { print $8, $1 }' "$work/split_order.csv" |
+          sort -rn | cut -d' ' -f2)
+  rm -f "$work"/split_*.layer.csv "$work"/split_*.mem
+  local start end
+  start=$(date +%s.%N)
+  printf '%s\n' $order | xargs -P "$(nproc)" -I{} /usr/bin/time -f %M -o "$work/split_{}.mem" \
+    "$build/mixpe" run --trace "$work/e2e.yaml" --layer {} --csv "$work/split_{}.layer.csv" \
+    >"$work/split.txt" 2>&1 || { tail -20 "$work/split.txt" >&2; exit 1; }
+  end=$(date +%s.%N)
+  cycles=$(cat "$work"/split_*.layer.csv | awk -F, '$1 != "layer" && $1 != "total" { s += $8 }
+                                              END { print s }')
+  rss=$(sort -n "$work"/split_*.mem | tail -1)
+  wall=$(calc "$end - $start")
+  printf "%-52s %14d %10.1f %12.1f %14.0f\n" "$1" "$cycles" "$wall" "$(calc "$rss / 1024")" \
+    "$(calc "$cycles / $wall")"
+}
 block "decoder block, decode batch 1, co-simulation" --phase decode --batch 1 --seq-len 2048
-[ "$quick" = 1 ] ||
+block_split "  the same, one process per layer, $(nproc) at a time"
+if [ "$quick" = 0 ]; then
   block "decoder block, decode batch 64, co-simulation" --phase decode --batch 64 --seq-len 2048
+  block_split "  the same, one process per layer, $(nproc) at a time"
+fi
 "$build/mixpe" trace --hf-config traces/hf/llama2_7b.json --phase prefill --batch 1 \
   --seq-len 2048 -o "$work/prefill.yaml" >"$work/trace.txt" 2>&1 ||
   { cat "$work/trace.txt" >&2; exit 1; }
