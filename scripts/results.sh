@@ -7,19 +7,21 @@
 #   co-simulated on every trace (`mixpe run`), cycles from the co-simulation, energy from its
 #   counted events; beside each, the analytical model's figures for the same config.
 # docs/baselines.md describes the designs and every assumption.
-# usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl] [--jobs N]
-#                           [--models LIST]
+# usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl] [--fresh]
+#                           [--jobs N] [--models LIST]
 #   --build    where mixpe is built (default build/) and the designs' builds go (DIR/results-*)
 #   --out      write <out>/docs/results.md and <out>/docs/results/ (default: this repository)
 #   --rtl-from take the RTL-grounded figures from an earlier run's docs/results/rtl.csv (with its
 #              iso_area.md beside it) instead of synthesizing and co-simulating (many hours on two
 #              cores); tests/results_page_test.sh regenerates the page that way
 #   --jobs     co-simulate this many layers at once (default: the number of cores)
-# The co-simulation runs layer by layer, each layer's figures kept under DIR/results-<design>/runs/
-# with a digest of everything that decides them (the sized config and its energy table, the trace,
-# and the sources under rtl/, sim/, model/, compiler/ and app/); the synthesis likewise keeps its
-# area table with the digest of rtl/ and synth/. So an interrupted run, started again, resumes
-# where it stopped, and a change to any of those inputs redoes what it affects.
+# The co-simulation runs layer by layer, longest first, each layer's figures kept beside the page
+# (docs/results/runs/<design>/<model>/<layer>.csv) with a digest of everything that decides them
+# (the sized config and its energy table, the trace, and the sources under rtl/, sim/, model/,
+# compiler/ and app/); the synthesis likewise keeps its area table with the digest of rtl/ and
+# synth/. So an interrupted run, started again, resumes where it stopped, a change to any of those
+# inputs redoes what it affects, and the kept runs, committed, let a run span several machines.
+#   --fresh    forget every kept run and redo the synthesis and all co-simulations
 #   --no-rtl   leave the RTL-grounded comparison out (the page says so)
 #   --models   only these traces of traces/reference/ (comma-separated names, e.g. vit_base), for a
 #              quick look
@@ -31,6 +33,7 @@ rtl_from=
 jobs=$(nproc)
 only_models=()
 no_rtl=0
+fresh=0
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -39,8 +42,9 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --models) IFS=, read -r -a only_models <<<"$2"; shift 2 ;;
     --no-rtl) no_rtl=1; shift ;;
+    --fresh) fresh=1; shift ;;
     *) echo "usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl]" \
-         "[--jobs N] [--models LIST]" >&2
+         "[--fresh] [--jobs N] [--models LIST]" >&2
        exit 2 ;;
   esac
 done
@@ -124,16 +128,18 @@ elif [ -n "$rtl_from" ]; then
   fi
 else
   # Transistors of every unit, then every design sized to the FP16 design's core area.
+  runs_root=$out/runs
+  [ "$fresh" = 0 ] || rm -rf "$runs_root"
+  mkdir -p "$runs_root"
   area_digest=$(find rtl synth -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
-  kept_area=$build/results-area_table.csv
-  if [ -f "$kept_area" ] && [ "$(cat "$kept_area.digest" 2>/dev/null)" = "$area_digest" ]; then
-    echo "area table: kept from an earlier run ($kept_area)" >&2
+  if [ -f "$out/area_table.csv" ] &&
+     [ "$(cat "$runs_root/area_table.digest" 2>/dev/null)" = "$area_digest" ]; then
+    echo "area table: kept from an earlier run (docs/results/area_table.csv)" >&2
   else
     bash synth/area.sh --csv "$tmp/area_table.csv"
-    mv "$tmp/area_table.csv" "$kept_area"
-    echo "$area_digest" >"$kept_area.digest"
+    mv "$tmp/area_table.csv" "$out/area_table.csv"
+    echo "$area_digest" >"$runs_root/area_table.digest"
   fi
-  cp "$kept_area" "$out/area_table.csv"
   iso_args=()
   for d in "${rtl_designs[@]}"; do iso_args+=(-c "configs/reference/$d.yaml"); done
   # Paths relative to the repository, so that the page names no machine's directories.
@@ -144,53 +150,82 @@ else
     >"$tmp/rtl.csv"
   sources_digest=$(find rtl sim model compiler app -type f | LC_ALL=C sort | xargs cat |
                    sha256sum | cut -d' ' -f1)
-  # Co-simulates one layer into <runs>/<layer>.csv, with its digest beside it.
-  run_layer() {  # <design> <config> <trace> <layer> <runs> <digest>
-    local csv=$tmp/$1.$(basename "$3").$4.csv
-    "$build/results-$1/mixpe" run --config "$2" --trace "$3" --layer "$4" --csv "$csv" \
-      >"$csv.txt" || { cat "$csv.txt" >&2; return 1; }
-    mv "$csv" "$5/$4.csv"
-    echo "$6" >"$5/$4.digest"
+  pes_of() {  # <config>: rows x cols of its array
+    awk '/^array:/ { a = 1 } a && /rows:/ { r = $2 } a && /cols:/ { c = $2; exit }
+         END { print r * c }' "$1"
   }
+  layers_of() {  # <trace>: its layers' names
+    sed -nE 's/^ *- *\{ *name: *([^,} ]+).*/\1/p' "$1"
+  }
+  macs_of() {  # <trace> <layer>: its m x k x n
+    sed -nE "s/^ *- *\{ *name: *$2[ ,].*[ {,]m: *([0-9]+).*[ ,]k: *([0-9]+).*[ ,]n: *([0-9]+).*/\1 \2 \3/p" \
+      "$1" | awk '{ printf "%.0f\n", $1 * $2 * $3 }'
+  }
+  digest_of() {  # <config> <trace>: what decides a layer's co-simulated figures
+    cat "$1" "$out"/rtl_configs/energy/* "$2" <(echo "$sources_digest") | sha256sum | cut -d' ' -f1
+  }
+  # One build per design: its RTL verilated for its array, without waveform support (its
+  # generated C++ compiles in about half the time).
+  for d in "${rtl_designs[@]}"; do
+    echo "building the $d design (docs/results/rtl_configs/$d.yaml)" >&2
+    cmake -S "$root" -B "$build/results-$d" -DCMAKE_BUILD_TYPE=Release \
+      -DMIXPE_CONFIG="$out/rtl_configs/$d.yaml" -DMIXPE_WAVES=OFF >/dev/null
+    cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
+  done
+  # The layers not kept, each with its MACs per PE, longest first, so that the cores finish
+  # together and an interrupted run loses the shortest layers.
+  for d in "${rtl_designs[@]}"; do
+    cfg=$out/rtl_configs/$d.yaml
+    pes=$(pes_of "$cfg")
+    for m in "${models[@]}"; do
+      trace=traces/reference/$m.yaml
+      digest=$(digest_of "$cfg" "$trace")
+      for layer in $(layers_of "$trace"); do
+        kept=$runs_root/$d/$m/$layer
+        if [ -f "$kept.csv" ] && [ "$(cat "$kept.digest" 2>/dev/null)" = "$digest" ]; then
+          continue
+        fi
+        echo "$(macs_of "$trace" "$layer") $pes $d $m $layer"
+      done
+    done
+  done | awk '{ printf "%.0f %s %s %s\n", $1 / $2, $3, $4, $5 }' | sort -k1,1nr >"$tmp/queue.txt"
+  total=$(wc -l <"$tmp/queue.txt")
+  echo "$total layers to co-simulate, $jobs at a time" >&2
+  # Co-simulates one layer into <runs>/<design>/<model>/<layer>.csv, with its digest beside it.
+  run_layer() {  # <design> <model> <layer>
+    local cfg=$out/rtl_configs/$1.yaml trace=traces/reference/$2.yaml
+    local csv=$tmp/$1.$2.$3.csv
+    "$build/results-$1/mixpe" run --config "$cfg" --trace "$trace" --layer "$3" --csv "$csv" \
+      >"$csv.txt" || { cat "$csv.txt" >&2; return 1; }
+    mkdir -p "$runs_root/$1/$2"
+    mv "$csv" "$runs_root/$1/$2/$3.csv"
+    digest_of "$cfg" "$trace" >"$runs_root/$1/$2/$3.digest"
+  }
+  running=0
+  started=0
+  while read -r _ d m layer; do
+    started=$((started + 1))
+    echo "co-simulating $d on $m, layer $layer ($started of $total)" >&2
+    run_layer "$d" "$m" "$layer" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+      wait -n || { echo "error: a co-simulation failed" >&2; exit 1; }
+      running=$((running - 1))
+    fi
+  done <"$tmp/queue.txt"
+  while [ "$running" -gt 0 ]; do
+    wait -n || { echo "error: a co-simulation failed" >&2; exit 1; }
+    running=$((running - 1))
+  done
   for d in "${rtl_designs[@]}"; do
     cfg=$out/rtl_configs/$d.yaml
     name=$(sed -n 's/^name: *//p' "$cfg")
-    pes=$(awk '/^array:/ { a = 1 } a && /rows:/ { r = $2 } a && /cols:/ { c = $2; exit }
-               END { print r * c }' "$cfg")
-    # One build per design: its RTL verilated for its array, without waveform support (its
-    # generated C++ compiles in about half the time).
-    cmake -S "$root" -B "$build/results-$d" -DCMAKE_BUILD_TYPE=Release -DMIXPE_CONFIG="$cfg" \
-      -DMIXPE_WAVES=OFF >/dev/null
-    cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
+    pes=$(pes_of "$cfg")
     for m in "${models[@]}"; do
       trace=traces/reference/$m.yaml
-      runs=$build/results-$d/runs/$m
-      mkdir -p "$runs"
-      digest=$(cat "$cfg" "$out"/rtl_configs/energy/* "$trace" <(echo "$sources_digest") |
-               sha256sum | cut -d' ' -f1)
-      layers=$(sed -nE 's/^ *- *\{ *name: *([^,} ]+).*/\1/p' "$trace")
-      running=0
-      for layer in $layers; do
-        if [ -f "$runs/$layer.csv" ] && [ "$(cat "$runs/$layer.digest" 2>/dev/null)" = "$digest" ]
-        then
-          echo "$name on $trace, layer $layer: kept from an earlier run" >&2
-          continue
-        fi
-        echo "co-simulating $name on $trace, layer $layer" >&2
-        run_layer "$d" "$cfg" "$trace" "$layer" "$runs" "$digest" &
-        running=$((running + 1))
-        if [ "$running" -ge "$jobs" ]; then
-          wait -n || { echo "error: a co-simulation of $name failed" >&2; exit 1; }
-          running=$((running - 1))
-        fi
-      done
-      while [ "$running" -gt 0 ]; do
-        wait -n || { echo "error: a co-simulation of $name failed" >&2; exit 1; }
-        running=$((running - 1))
-      done
       model=$(sed -n 's/^model: *//p' "$trace")
       # The layers' total rows summed, by column name (sim/cosim/cosim_report.cc, docs/cosim.md).
-      for layer in $layers; do cat "$runs/$layer.csv"; done |
+      for layer in $(layers_of "$trace"); do cat "$runs_root/$d/$m/$layer.csv"; done |
         awk -F, -v d="$name" -v c="configs/reference/$d.yaml" -v p="$pes" -v mo="$model" \
             -v t="$trace" '
           $1 == "layer" { for (i = 1; i <= NF; ++i) col[$i] = i; next }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/results.md and docs/results/reference.csv are what `make results` (scripts/results.sh)
 # generates: the analytical comparison is rerun (seconds) into a temporary directory, the
-# RTL-grounded figures taken from the committed docs/results/rtl.csv (their run takes an hour; the
+# RTL-grounded figures taken from the committed docs/results/rtl.csv (their run takes hours; the
 # page says when it has none), and the page must equal the committed one byte for byte, with every
 # plot drawn. A change to the model, the designs or the traces that moves a figure fails here until
 # the page is regenerated.
