@@ -164,14 +164,6 @@ else
   digest_of() {  # <config> <trace>: what decides a layer's co-simulated figures
     cat "$1" "$out"/rtl_configs/energy/* "$2" <(echo "$sources_digest") | sha256sum | cut -d' ' -f1
   }
-  # One build per design: its RTL verilated for its array, without waveform support (its
-  # generated C++ compiles in about half the time).
-  for d in "${rtl_designs[@]}"; do
-    echo "building the $d design (docs/results/rtl_configs/$d.yaml)" >&2
-    cmake -S "$root" -B "$build/results-$d" -DCMAKE_BUILD_TYPE=Release \
-      -DMIXPE_CONFIG="$out/rtl_configs/$d.yaml" -DMIXPE_WAVES=OFF >/dev/null
-    cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
-  done
   # The layers not kept, each with its MACs per PE, longest first, so that the cores finish
   # together and an interrupted run loses the shortest layers.
   for d in "${rtl_designs[@]}"; do
@@ -190,6 +182,14 @@ else
     done
   done | awk '{ printf "%.0f %s %s %s\n", $1 / $2, $3, $4, $5 }' | sort -k1,1nr >"$tmp/queue.txt"
   total=$(wc -l <"$tmp/queue.txt")
+  # One build per design with layers to run: its RTL verilated for its array, without waveform
+  # support (its generated C++ compiles in about half the time).
+  for d in $(cut -d' ' -f2 "$tmp/queue.txt" | sort -u); do
+    echo "building the $d design (docs/results/rtl_configs/$d.yaml)" >&2
+    cmake -S "$root" -B "$build/results-$d" -DCMAKE_BUILD_TYPE=Release \
+      -DMIXPE_CONFIG="$out/rtl_configs/$d.yaml" -DMIXPE_WAVES=OFF >/dev/null
+    cmake --build "$build/results-$d" -j "$jobs" --target mixpe >/dev/null
+  done
   echo "$total layers to co-simulate, $jobs at a time" >&2
   # Co-simulates one layer into <runs>/<design>/<model>/<layer>.csv, with its digest beside it.
   run_layer() {  # <design> <model> <layer>
