@@ -12,7 +12,7 @@
 #   --build    where mixpe is built (default build/) and the designs' builds go (DIR/results-*)
 #   --out      write <out>/docs/results.md and <out>/docs/results/ (default: this repository)
 #   --rtl-from take the RTL-grounded figures from an earlier run's docs/results/rtl.csv (with its
-#              iso_area.md beside it) instead of synthesizing and co-simulating (many hours on two
+#              iso_area.md and area_table.csv beside it) instead of synthesizing and co-simulating (many hours on two
 #              cores); tests/results_page_test.sh regenerates the page that way
 #   --jobs     co-simulate this many layers at once (default: the number of cores)
 # The co-simulation runs layer by layer, longest first, each layer's figures kept beside the page
@@ -124,7 +124,7 @@ if [ "$no_rtl" = 1 ]; then
 elif [ -n "$rtl_from" ]; then
   if [ "$rtl_from" != "$(cd "$out" && pwd)/rtl.csv" ]; then
     cp "$rtl_from" "$rtl_csv"
-    cp "$(dirname "$rtl_from")/iso_area.md" "$out/iso_area.md"
+    cp "$(dirname "$rtl_from")/iso_area.md" "$(dirname "$rtl_from")/area_table.csv" "$out/"
   fi
 else
   # Transistors of every unit, then every design sized to the FP16 design's core area.
@@ -348,6 +348,47 @@ else
     awk -F, -v d="$1" -v c="$2" '$1 == d { s += log($c); n++ } END { printf "%.3f", exp(s / n) }' \
       "$tmp/rtl_rows.csv"
   }
+  # The sized cores by part, from the area table: the PE, the column unit (with the weight
+  # dequantizer each baseline column carries), and the FP16 aligner MixPE-W4A16's core shares;
+  # their sum checked against the core transistors `mixpe iso-area` reports (CoreAreaOf,
+  # explore/area_table.cc), so that this table cannot drift from the sizing.
+  core_parts() {
+    transistors_of() {  # <unit,weight_bits,activation_bits,fp4,acc_bits,rows>
+      awk -F, -v k="$1" '{ key = $1; for (i = 2; i <= 6; ++i) key = key "," $i }
+                         key == k { print $7; found = 1 } END { exit !found }' \
+        "$out/area_table.csv" || { echo "error: no '$1' in the area table" >&2; exit 1; }
+    }
+    grep -E '^\| [^|]+ \| [0-9]+x[0-9]+ \|' "$out/iso_area.md" |
+      while IFS='|' read -r _ name array _ core _ cfg _; do
+        name=$(echo $name)
+        rows=${array%x*}; rows=${rows// /}
+        cols=${array#*x}; cols=${cols// /}
+        shared=0
+        case $(basename "${cfg//[\` ]/}" .yaml) in
+          fp16_mac) pe=$(transistors_of pe_fp16_mac,16,16,0,32,)
+                    column=$(( $(transistors_of fp16_column,,,,32,"$rows") +
+                               $(transistors_of weight_to_fp16,4,,,,) )) ;;
+          int8_mac) pe=$(transistors_of pe_multiplier,8,8,0,32,)
+                    column=$(( $(transistors_of int8_column,,,,32,"$rows") +
+                               $(transistors_of weight_expand_int8,4,,,,) )) ;;
+          mixpe_w4a16) pe=$(transistors_of pe,4,16,0,32,)
+                       column=$(transistors_of mixpe_column,4,,,32,"$rows")
+                       shared=$(transistors_of fp16_align,,16,,,) ;;
+          mixpe_w4a8) pe=$(transistors_of pe,4,8,0,32,)
+                      column=$(transistors_of mixpe_column,4,,,32,"$rows") ;;
+          *) echo "error: no parts known for $cfg" >&2; exit 1 ;;
+        esac
+        total=$((rows * cols * pe + cols * column + shared))
+        if [ "$total" != "$(echo $core)" ]; then
+          echo "error: $name: its parts sum to $total transistors, iso-area reports $core" >&2
+          exit 1
+        fi
+        awk -v n="$name" -v a="${rows}x$cols" -v r="$rows" -v c="$cols" -v pe="$pe" \
+            -v col="$column" -v sh="$shared" -v t="$total" 'BEGIN {
+          printf "| %s | %s | %d | %d | %.2f | %d | %.1f%% | %.1f%% |\n", n, a, pe, col,
+                 col / (r * pe), sh, 100 * r * c * pe / t, 100 * (c * col + sh) / t }'
+      done
+  }
   ref_geo() {  # the reference setup's geometric mean of reference.csv column $2 for design $1
     awk -F, -v d="$1" -v c="$2" 'NR > 1 && $1 == d { s += log($c); n++ }
       END { printf "%.3f", exp(s / n) }' "$csv"
@@ -367,6 +408,17 @@ events priced by the design's table. The sized configs are in \`docs/results/rtl
 
 EOF
     cat "$out/iso_area.md" | sed -n '/^|/p'
+    cat <<EOF
+
+What fills each core, in transistors: its PEs, a column unit per column (MixPE's per-group
+dequantization with the column's registers; the baselines' column unit with the weight dequantizer
+that feeds the column, FP16 conversion or INT8 expansion), and MixPE-W4A16's FP16 aligner, one for
+the core:
+
+| design | array | PE | column unit | column unit / a column of PEs | shared | PEs | column units and shared |
+|---|---|---|---|---|---|---|---|
+EOF
+    core_parts | tee "$tmp/core_parts.md"
     cat <<EOF
 
 ![time normalized to FP16, RTL-grounded](results/rtl_time.png)
@@ -405,12 +457,37 @@ EOF
                END { printf "%+.2f%%, %+.2f%%", sc, se }' "$tmp/rtl_rows.csv")
       echo "| $d | $(ref_geo "$d" 18) | $(geo "$rd" 5) | $(ref_geo "$d" 19) | $(geo "$rd" 7) | $worst |"
     done
-    cat <<'EOF'
+    part() {  # <design> <column of core_parts.md>
+      awk -F'|' -v d="$1 iso-area" -v c="$(($2 + 1))" '{ n = $2; gsub(/^ +| +$/, "", n) }
+        n == d { v = $c; gsub(/[ %]/, "", v); print v }' "$tmp/core_parts.md"
+    }
+    pes() { awk -F, -v d="$1 iso-area" '$1 == d { print $3; exit }' "$tmp/rtl_rows.csv"; }
+    ref_pes() { awk -F, -v d="$1" 'NR > 1 && $1 == d { print $4; exit }' "$csv"; }
+    lead() {  # <slower> <faster>: the faster design's speedup, reference setup then RTL-grounded
+      echo "$(ratio "$(ref_geo "$1" 18)" "$(ref_geo "$2" 18)")x" \
+           "$(ratio "$(geo "$1 iso-area" 5)" "$(geo "$2 iso-area" 5)")x"
+    }
+    read -r w4a8_ref w4a8_rtl < <(lead INT8 MixPE-W4A8)
+    read -r w4a16_ref w4a16_rtl < <(lead FP16 MixPE-W4A16)
+    trend() { awk -v a="${1%x}" -v b="${2%x}" 'BEGIN { print (b > a ? "grows" : "falls") }'; }
+    cat <<EOF
 
-- **Array sizes.** The reference gives each design an array size of its own estimate; here yosys
-  sizes them (the table above). MixPE's per-group dequantization unit, one per column with an FP32
-  rounding, adder and multiplier, is larger than a column of its own PEs, so its columns cost more
-  than the PEs alone suggest, and the INT8 design's column unit does the same work once per output.
+The like-for-like pairs run the same activations: INT8 and MixPE-W4A8 (8-bit), FP16 and
+MixPE-W4A16 (16-bit). INT8 against MixPE-W4A16 compares 8-bit activations with 16-bit ones.
+
+- **Array sizes.** The reference gives each design an array of the authors' estimate: MixPE-W4A8
+  $(ref_pes MixPE-W4A8) PEs, $(ratio "$(ref_pes MixPE-W4A8)" "$(ref_pes INT8)")x INT8's $(ref_pes INT8). Sized by yosys, MixPE-W4A8 fits $(pes MixPE-W4A8) PEs
+  against INT8's $(pes INT8), $(ratio "$(pes MixPE-W4A8)" "$(pes INT8)")x. Its shift-and-add PE is
+  $(ratio "$(part MixPE-W4A8 3)" "$(part INT8 3)")x the INT8 multiplier PE's transistors, but its
+  column unit, the per-group dequantization (integer-to-FP32 conversion, FP32 multiply and add)
+  with the column's registers, costs $(part MixPE-W4A8 5) of a column of its PEs,
+  $(part MixPE-W4A8 8)% of its core (the table above). So its lead over INT8
+  $(trend "$w4a8_ref" "$w4a8_rtl") from ${w4a8_ref} in the reference setup to ${w4a8_rtl}.
+  MixPE-W4A16's lead over FP16 $(trend "$w4a16_ref" "$w4a16_rtl") from ${w4a16_ref} to ${w4a16_rtl}: the FP16 MAC PE is
+  $(ratio "$(part FP16 3)" "$(part MixPE-W4A16 3)")x MixPE-W4A16's PE, and its column unit is
+  only $(part FP16 5) of a column of its PEs.
+EOF
+    cat <<'EOF'
 - **PE energy.** The reference prices a PE by its precision pair, the same for a shift-and-add PE and
   a multiplier PE; here each PE's energy scales with its transistors, so the shift-and-add PE's
   smaller area shows in its energy too.
