@@ -7,13 +7,14 @@
 #   co-simulated on every trace (`mixpe run`), cycles from the co-simulation, energy from its
 #   counted events; beside each, the analytical model's figures for the same config.
 # docs/baselines.md describes the designs and every assumption.
-# usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl] [--fresh]
+# usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from DIR | --no-rtl] [--fresh]
 #                           [--jobs N] [--models LIST]
 #   --build    where mixpe is built (default build/) and the designs' builds go (DIR/results-*)
 #   --out      write <out>/docs/results.md and <out>/docs/results/ (default: this repository)
-#   --rtl-from take the RTL-grounded figures from an earlier run's docs/results/rtl.csv (with its
-#              iso_area.md and area_table.csv beside it) instead of synthesizing and co-simulating (many hours on two
-#              cores); tests/results_page_test.sh regenerates the page that way
+#   --rtl-from take the RTL-grounded figures from an earlier run's docs/results directory (its area
+#              table, sizing and kept runs, summed as they are, whatever their digests) instead of
+#              synthesizing and co-simulating (hours on two cores); tests/results_page_test.sh
+#              regenerates the page that way from the committed docs/results
 #   --jobs     co-simulate this many layers at once (default: the number of cores)
 # The co-simulation runs layer by layer, longest first, each layer's figures kept beside the page
 # (docs/results/runs/<design>/<model>/<layer>.csv) with a digest of everything that decides them
@@ -38,12 +39,12 @@ while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
     --out) mkdir -p "$2"; out_root=$(cd "$2" && pwd); shift 2 ;;
-    --rtl-from) rtl_from=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --rtl-from) rtl_from=$(cd "$2" && pwd); shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --models) IFS=, read -r -a only_models <<<"$2"; shift 2 ;;
     --no-rtl) no_rtl=1; shift ;;
     --fresh) fresh=1; shift ;;
-    *) echo "usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from CSV | --no-rtl]" \
+    *) echo "usage: scripts/results.sh [--build DIR] [--out DIR] [--rtl-from DIR | --no-rtl]" \
          "[--fresh] [--jobs N] [--models LIST]" >&2
        exit 2 ;;
   esac
@@ -119,16 +120,26 @@ bar_chart "$csv" 1 1 5 19 "energy normalized to FP16 (lower is better)" \
 # --- The RTL-grounded comparison --------------------------------------------------------------
 rtl_designs=(fp16_mac int8_mac mixpe_w4a16 mixpe_w4a8)
 rtl_csv=$out/rtl.csv
+pes_of() {  # <config>: rows x cols of its array
+  awk '/^array:/ { a = 1 } a && /rows:/ { r = $2 } a && /cols:/ { c = $2; exit }
+       END { print r * c }' "$1"
+}
+layers_of() {  # <trace>: its layers' names
+  sed -nE 's/^ *- *\{ *name: *([^,} ]+).*/\1/p' "$1"
+}
+# Where the sized configs and the kept runs are.
+configs_dir=$out/rtl_configs
+runs_root=$out/runs
 if [ "$no_rtl" = 1 ]; then
   :
 elif [ -n "$rtl_from" ]; then
-  if [ "$rtl_from" != "$(cd "$out" && pwd)/rtl.csv" ]; then
-    cp "$rtl_from" "$rtl_csv"
-    cp "$(dirname "$rtl_from")/iso_area.md" "$(dirname "$rtl_from")/area_table.csv" "$out/"
+  if [ "$rtl_from" != "$out" ]; then
+    cp "$rtl_from/iso_area.md" "$rtl_from/area_table.csv" "$out/"
   fi
+  configs_dir=$rtl_from/rtl_configs
+  runs_root=$rtl_from/runs
 else
   # Transistors of every unit, then every design sized to the FP16 design's core area.
-  runs_root=$out/runs
   [ "$fresh" = 0 ] || rm -rf "$runs_root"
   mkdir -p "$runs_root"
   area_digest=$(find rtl synth -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
@@ -146,17 +157,8 @@ else
   rel_out=$(realpath --relative-to="$root" "$out")
   "$mixpe" iso-area "${iso_args[@]}" --anchor configs/reference/fp16_mac.yaml \
     --area "$rel_out/area_table.csv" -o "$rel_out/rtl_configs" >"$out/iso_area.md"
-  echo "design,config,pes,model,trace,cycles,model_cycles,energy_uJ,model_energy_uJ,bit_exact" \
-    >"$tmp/rtl.csv"
   sources_digest=$(find rtl sim model compiler app -type f | LC_ALL=C sort | xargs cat |
                    sha256sum | cut -d' ' -f1)
-  pes_of() {  # <config>: rows x cols of its array
-    awk '/^array:/ { a = 1 } a && /rows:/ { r = $2 } a && /cols:/ { c = $2; exit }
-         END { print r * c }' "$1"
-  }
-  layers_of() {  # <trace>: its layers' names
-    sed -nE 's/^ *- *\{ *name: *([^,} ]+).*/\1/p' "$1"
-  }
   macs_of() {  # <trace> <layer>: its m x k x n
     sed -nE "s/^ *- *\{ *name: *$2[ ,].*[ {,]m: *([0-9]+).*[ ,]k: *([0-9]+).*[ ,]n: *([0-9]+).*/\1 \2 \3/p" \
       "$1" | awk '{ printf "%.0f\n", $1 * $2 * $3 }'
@@ -217,14 +219,24 @@ else
     wait -n || { echo "error: a co-simulation failed" >&2; exit 1; }
     running=$((running - 1))
   done
+fi
+
+if [ "$no_rtl" = 0 ]; then
+  # Every design's kept runs, a row per model: the layers' total rows summed, by column name
+  # (sim/cosim/cosim_report.cc, docs/cosim.md).
+  echo "design,config,pes,model,trace,cycles,model_cycles,energy_uJ,model_energy_uJ,bit_exact" \
+    >"$tmp/rtl.csv"
   for d in "${rtl_designs[@]}"; do
-    cfg=$out/rtl_configs/$d.yaml
+    cfg=$configs_dir/$d.yaml
     name=$(sed -n 's/^name: *//p' "$cfg")
     pes=$(pes_of "$cfg")
     for m in "${models[@]}"; do
       trace=traces/reference/$m.yaml
       model=$(sed -n 's/^model: *//p' "$trace")
-      # The layers' total rows summed, by column name (sim/cosim/cosim_report.cc, docs/cosim.md).
+      for layer in $(layers_of "$trace"); do
+        [ -f "$runs_root/$d/$m/$layer.csv" ] || {
+          echo "error: no kept run of $d on $trace, layer $layer, in $runs_root" >&2; exit 1; }
+      done
       for layer in $(layers_of "$trace"); do cat "$runs_root/$d/$m/$layer.csv"; done |
         awk -F, -v d="$name" -v c="configs/reference/$d.yaml" -v p="$pes" -v mo="$model" \
             -v t="$trace" '
@@ -237,9 +249,7 @@ else
     done
   done
   cp "$tmp/rtl.csv" "$rtl_csv"
-fi
 
-if [ "$no_rtl" = 0 ]; then
 # The RTL-grounded figures per model and design, normalized to FP16 on the same model: columns
 # design, model, pes, time (ms), time / FP16, energy (mJ), energy / FP16, cycles against the
 # analytical model (%), energy against it (%), bit-exact. 500 MHz throughout.
