@@ -12,11 +12,13 @@
 #                sweep; then the mapper's speed and quality against the exhaustive search.
 #                BENCH_ARGS=--quick leaves out the hour of batch-64 reference traces
 #   make area    yosys area proxy of the PE against a multiplier PE (docs/area.md)
-#   make results regenerate docs/results.md: MixPE against its baselines (docs/baselines.md)
+#   make results regenerate docs/results.md: MixPE against its baselines (docs/baselines.md),
+#                redoing only the co-simulations whose inputs changed; RESULTS_ARGS=--fresh redoes
+#                every one
 #   make regress the long random regression of every test config's RTL core, outside CI
 #                (docs/verify.md); REGRESS_ARGS="--count N --seed S" to change it
 # Variables: CONFIG=<hardware.yaml> TRACE=<trace.yaml> BUILD_DIR=<dir> JOBS=<n> FUZZ_TIME=<s>
-#            BENCH_ARGS=<bench/performance.sh options>
+#            BENCH_ARGS=<bench/performance.sh options> RESULTS_ARGS=<scripts/results.sh options>
 
 BUILD_DIR ?= build
 CONFIG    ?= configs/default.yaml
@@ -70,7 +72,7 @@ area: deps
 
 results: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target mixpe
-	bash scripts/results.sh --build $(BUILD_DIR) --jobs $(JOBS)
+	bash scripts/results.sh --build $(BUILD_DIR) --jobs $(JOBS) $(RESULTS_ARGS)
 
 regress: deps
 	bash scripts/regress.sh --build $(BUILD_DIR) --jobs $(JOBS) $(REGRESS_ARGS)
