@@ -107,8 +107,9 @@ set boxwidth 0.9
 set key outside right top
 set grid ytics
 set yrange [0:*]
+set offsets 0, 0, graph 0.05, 0
 set ylabel "$6"
-set title "$6, per model ($7)"
+set title "$6, per model\n$7"
 plot for [i=2:$((ndesigns + 1))] "$tmp/data.txt" using i:xtic(1) title columnheader(i)
 EOF
 }
@@ -414,7 +415,8 @@ generic-cell proxy: [area.md](area.md)), rows kept and columns added or removed
 (\`mixpe iso-area\`); their PE energy is the reference's 16/16-bit PE energy scaled by each PE's
 transistors. Every layer is co-simulated (the RTL under Verilator, the DRAM, buffers and NoC in
 SystemC), its outputs checked bit for bit against the design's golden model, its energy the counted
-events priced by the design's table. The sized configs are in \`docs/results/rtl_configs/\`.
+events priced by the design's table. The sized configs are in \`docs/results/rtl_configs/\`, every
+layer's kept run in \`docs/results/runs/\` and the figures below in \`docs/results/rtl.csv\`.
 
 EOF
     cat "$out/iso_area.md" | sed -n '/^|/p'
@@ -509,5 +511,6 @@ EOF
   } >>"$out_root/docs/results.md"
 fi
 
-echo "wrote $out_root/docs/results.md and, in $out, reference.csv, reference_time.png," \
-  "reference_energy.png (mixpe compare: ${seconds} s)"
+written="reference.csv, reference_time.png, reference_energy.png"
+[ "$no_rtl" = 1 ] || written+=", rtl.csv, rtl_time.png, rtl_energy.png"
+echo "wrote $out_root/docs/results.md and, in $out, $written (mixpe compare: ${seconds} s)"
