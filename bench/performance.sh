@@ -128,9 +128,10 @@ for t in "${traces[@]}"; do
     NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; next }
     $1 == "total" {
       c = $col["cycles"]; mc = $col["model_cycles"]; e = $col["energy_uJ"]; me = $col["model_energy_uJ"]
+      # Totals print with %.0f: %d in mawk stops at 2^31 - 1; a batch-64 trace passes 3 G cycles.
       # A model run under the printed resolution counts as 0.0005 s: the speedup is then a bound.
       speedup = sprintf("%s%.0fx", ms < 0.0005 ? ">" : "", cs / (ms > 0.0005 ? ms : 0.0005))
-      printf "%-44s %12d %+8.3f%% %12.1f %+8.3f%% %10.2f %10.3f %9s%s\n", t, c,
+      printf "%-44s %12.0f %+8.3f%% %12.1f %+8.3f%% %10.2f %10.3f %9s%s\n", t, c,
              100 * (mc - c) / c, e, 100 * (me - e) / e, cs, ms, speedup,
              $col["bit_exact"] == "PASS" ? "" : "  (" $col["bit_exact"] ")"
     }' "$work/cosim.csv"
@@ -148,7 +149,7 @@ block() {  # <label> <trace args...>: one block through the co-simulation
     >"$work/trace.txt" 2>&1 || { cat "$work/trace.txt" >&2; exit 1; }
   read -r wall rss < <(measure "$work/e2e.txt" "$build/mixpe" run --trace "$work/e2e.yaml" \
                          --csv "$work/e2e.csv")
-  cycles=$(awk -F, 'NR > 1 && $1 != "total" { s += $8 } END { print s }' "$work/e2e.csv")
+  cycles=$(awk -F, 'NR > 1 && $1 != "total" { s += $8 } END { printf "%.0f", s }' "$work/e2e.csv")
   printf "%-52s %14d %10.1f %12.1f %14.0f\n" "$label" "$cycles" "$wall" "$(calc "$rss / 1024")" \
     "$(calc "$cycles / $wall")"
 }
@@ -168,7 +169,7 @@ block_split() {  # <label>
     >"$work/split.txt" 2>&1 || { tail -20 "$work/split.txt" >&2; exit 1; }
   end=$(date +%s.%N)
   cycles=$(cat "$work"/split_*.layer.csv | awk -F, '$1 != "layer" && $1 != "total" { s += $8 }
-                                              END { print s }')
+                                              END { printf "%.0f", s }')
   rss=$(sort -n "$work"/split_*.mem | tail -1)
   wall=$(calc "$end - $start")
   printf "%-52s %14d %10.1f %12.1f %14.0f\n" "$1" "$cycles" "$wall" "$(calc "$rss / 1024")" \
